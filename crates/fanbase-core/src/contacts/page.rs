@@ -1,0 +1,190 @@
+//! Keyset pagination over a store's contacts: sorted by any shown column with the id as a stable
+//! tie-break, moving forward (`after`), backward (`before`) or from the end. Never OFFSET.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row as _;
+
+use super::ContactRow;
+use crate::{stores, Db, Error, Result};
+
+/// A sortable column of the contacts view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortField {
+    #[default]
+    Email,
+    Name,
+    Type,
+    Status,
+    Score,
+    Daw,
+    TypeOfMusic,
+    StudentLevel,
+    LastOpenDate,
+    CreatedAt,
+    TotalSpent,
+}
+
+impl SortField {
+    /// The column expression. A fixed whitelist: user input never becomes SQL text.
+    fn column(self) -> &'static str {
+        match self {
+            SortField::Email => "c.email_norm",
+            SortField::Name => "c.name",
+            SortField::Type => "c.type",
+            SortField::Status => "c.status",
+            SortField::Score => "c.score",
+            SortField::Daw => "c.daw",
+            SortField::TypeOfMusic => "c.type_of_music",
+            SortField::StudentLevel => "c.student_level",
+            SortField::LastOpenDate => "c.last_open_date",
+            SortField::CreatedAt => "c.created_at",
+            SortField::TotalSpent => "c.total_spent_cents",
+        }
+    }
+
+    /// Parses the snake_case name used by the CLI and the UI (`score`, `last_open_date`, ...).
+    pub fn parse(name: &str) -> Result<SortField> {
+        serde_json::from_value(Value::String(name.to_string()))
+            .map_err(|_| Error::InvalidArgument(format!("cannot sort by {name:?}")))
+    }
+}
+
+/// A sort order: a column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Sort {
+    pub field: SortField,
+    #[serde(default)]
+    pub desc: bool,
+}
+
+/// Which page to read. `after` and `before` are cursors of rows; `from_end` reads the last page.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub sort: Sort,
+    pub after: Option<String>,
+    pub before: Option<String>,
+    pub from_end: bool,
+    pub limit: u32,
+}
+
+/// A page of rows in display order, with the cursors to move on in either direction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page {
+    pub rows: Vec<ContactRow>,
+    /// Pass as `after` for the following page; `None` when nothing follows.
+    pub next: Option<String>,
+    /// Pass as `before` for the preceding page; `None` at the start.
+    pub prev: Option<String>,
+}
+
+pub const MAX_PAGE: u32 = 1000;
+
+/// Reads one page of a store's contacts.
+pub async fn page(db: &Db, store_id: &str, req: &PageRequest) -> Result<Page> {
+    if req.limit == 0 || req.limit > MAX_PAGE {
+        return Err(Error::InvalidArgument(format!("limit must be 1..={MAX_PAGE}, got {}", req.limit)));
+    }
+    if req.after.is_some() && (req.before.is_some() || req.from_end) {
+        return Err(Error::InvalidArgument("give either `after` or `before`/from_end, not both".into()));
+    }
+    let store_pk = stores::pk(db, store_id).await?;
+    let backward = req.before.is_some() || req.from_end;
+    let anchor = match req.after.as_deref().or(req.before.as_deref()) {
+        Some(c) => Some(decode_cursor(c, req.sort)?),
+        None => None,
+    };
+
+    let col = req.sort.field.column();
+    // Reading backward flips the direction; the rows are reversed into display order after.
+    let ascending = req.sort.desc == backward;
+    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+    let keyset = if anchor.is_some() { format!("AND ({col}, c.id) {cmp} (?, ?)") } else { String::new() };
+    let sql = format!(
+        "SELECT c.id, c.email, c.name, c.type, c.status, c.score, c.daw, c.type_of_music,
+                c.student_level, c.last_open_date, c.total_spent_cents,
+                EXISTS (SELECT 1 FROM users u WHERE u.email_norm = c.email_norm) AS has_account,
+                (SELECT json_group_array(name) FROM
+                    (SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+                     WHERE ct.customer_id = c.id ORDER BY t.name_norm)) AS tags,
+                {col} AS sort_value
+         FROM customers c
+         WHERE c.store_pk = ? {keyset}
+         ORDER BY {col} {dir}, c.id {dir}
+         LIMIT ?"
+    );
+    let mut query = sqlx::query(&sql).bind(store_pk);
+    if let Some((value, id)) = &anchor {
+        query = match value {
+            Value::String(s) => query.bind(s.clone()),
+            Value::Number(n) => query.bind(n.as_i64().ok_or_else(|| Error::InvalidCursor("bad number".into()))?),
+            _ => return Err(Error::InvalidCursor("bad value".into())),
+        }
+        .bind(*id);
+    }
+    let fetched = query.bind(i64::from(req.limit) + 1).fetch_all(db.pool()).await?;
+    let more = fetched.len() > req.limit as usize;
+    let mut rows =
+        fetched.iter().take(req.limit as usize).map(|row| row_to_contact(row, req.sort)).collect::<Result<Vec<_>>>()?;
+    if backward {
+        rows.reverse();
+    }
+    let first = rows.first().map(|r| r.cursor.clone());
+    let last = rows.last().map(|r| r.cursor.clone());
+    let (next, prev) = if backward {
+        // Rows exist after a `before` anchor (the anchor itself), never after the end.
+        let next = if req.from_end { None } else { last.or_else(|| req.before.clone()) };
+        (next, if more { first } else { None })
+    } else {
+        let prev = req.after.as_ref().map(|a| first.unwrap_or_else(|| a.clone()));
+        (if more { last } else { None }, prev)
+    };
+    Ok(Page { rows, next, prev })
+}
+
+fn row_to_contact(row: &SqliteRow, sort: Sort) -> Result<ContactRow> {
+    let id: i64 = row.try_get("id")?;
+    let sort_value: Value = match row.try_get::<i64, _>("sort_value") {
+        Ok(n) => Value::from(n),
+        Err(_) => Value::from(row.try_get::<String, _>("sort_value")?),
+    };
+    let tags: String = row.try_get("tags")?;
+    let last_open: i64 = row.try_get("last_open_date")?;
+    let cents: i64 = row.try_get("total_spent_cents")?;
+    Ok(ContactRow {
+        id,
+        cursor: encode_cursor(sort, &sort_value, id),
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        kind: row.try_get("type")?,
+        status: row.try_get("status")?,
+        tags: serde_json::from_str(&tags).map_err(|e| Error::InvalidArgument(e.to_string()))?,
+        score: row.try_get("score")?,
+        daw: row.try_get("daw")?,
+        type_of_music: row.try_get("type_of_music")?,
+        student_level: row.try_get("student_level")?,
+        last_open_date: (last_open > 0).then_some(last_open),
+        total_spent: cents as f64 / 100.0,
+        has_account: row.try_get("has_account")?,
+    })
+}
+
+/// A cursor is the sort it was made under, the row's sort value and its id, as base64url JSON.
+fn encode_cursor(sort: Sort, value: &Value, id: i64) -> String {
+    let json = serde_json::to_vec(&(sort, value, id)).expect("a JSON value serializes");
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+fn decode_cursor(cursor: &str, sort: Sort) -> Result<(Value, i64)> {
+    let not_a_cursor = || Error::InvalidCursor(format!("{cursor:?} is not a cursor"));
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| not_a_cursor())?;
+    let (made_for, value, id): (Sort, Value, i64) = serde_json::from_slice(&bytes).map_err(|_| not_a_cursor())?;
+    if made_for != sort {
+        return Err(Error::InvalidCursor("the cursor was made for another sort order".into()));
+    }
+    Ok((value, id))
+}

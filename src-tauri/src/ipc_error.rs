@@ -1,0 +1,17 @@
+//! How errors cross IPC: always `{code, message}`; the UI branches on `code`.
+
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct IpcError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<fanbase_core::Error> for IpcError {
+    fn from(e: fanbase_core::Error) -> Self {
+        IpcError { code: e.code(), message: e.to_string() }
+    }
+}
+
+pub type IpcResult<T> = Result<T, IpcError>;

@@ -1,0 +1,89 @@
+// Owns the rendering tests of a contact row: hostile imported text stays literal text.
+import { getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ContactRow } from './api';
+import { contactColumns, gridTemplate, type IndexedContact } from './contactColumns';
+import { ContactRowView, LoadingRow } from './ContactRowView';
+import { makeContact } from './testing/fakeSource';
+
+afterEach(cleanup);
+
+function Harness({ contact, index }: { contact: ContactRow; index: number }) {
+  const table = useReactTable<IndexedContact>({
+    data: [{ index, contact }],
+    columns: contactColumns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => String(r.index),
+  });
+  const row = table.getRowModel().rowsById[String(index)];
+  return (
+    <ContactRowView
+      row={row}
+      top={0}
+      template={gridTemplate(table.getVisibleLeafColumns())}
+      active={false}
+      onSelect={() => {}}
+    />
+  );
+}
+
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+
+describe('ContactRowView', () => {
+  it('renders a hostile name, email and tags literally, creating no elements', () => {
+    const contact: ContactRow = {
+      ...makeContact(7),
+      name: HOSTILE_NAME,
+      email: '"><script>alert(2)</script>@example.com',
+      tags: ['<b>bold</b>', '<img src=y onerror=alert(3)>'],
+      daw: '<svg onload=alert(4)>',
+    };
+    const { container } = render(<Harness contact={contact} index={41} />);
+    const row = screen.getByTestId('contact-row');
+    expect(row.getAttribute('data-index')).toBe('41');
+    expect(row.getAttribute('data-email')).toBe(contact.email);
+    expect(screen.getByText(HOSTILE_NAME).textContent).toBe(HOSTILE_NAME);
+    expect(screen.getByText('<b>bold</b>')).toBeTruthy();
+    expect(screen.getByText('<svg onload=alert(4)>')).toBeTruthy();
+    expect(row.textContent).toContain(HOSTILE_NAME);
+    expect(row.textContent).toContain('<script>alert(2)</script>');
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('script')).toBeNull();
+    expect(container.querySelector('svg')).toBeNull();
+    expect(container.querySelector('b')).toBeNull();
+  });
+
+  it('shows the type badge, chips, score, dashes for unset values and the date', () => {
+    const contact: ContactRow = {
+      ...makeContact(1),
+      type: 'subscription',
+      tags: ['piano', 'theory', 'jazz', 'ear-training', 'sight-reading'],
+      score: 1234,
+      daw: '',
+      student_level: '',
+      last_open_date: null,
+    };
+    render(<Harness contact={contact} index={0} />);
+    const row = screen.getByTestId('contact-row');
+    const cells = Array.from(row.querySelectorAll('[role="gridcell"]')).map((c) => c.textContent);
+    expect(cells).toEqual([
+      contact.email,
+      contact.name,
+      'Subscriber',
+      'pianotheory+3',
+      '1,234',
+      '—',
+      'Jazz',
+      '—',
+      '—',
+    ]);
+  });
+
+  it('renders a placeholder for rows not loaded yet', () => {
+    render(<LoadingRow index={5} top={180} template="1fr" columns={9} />);
+    const row = screen.getByTestId('contact-row-loading');
+    expect(row.getAttribute('data-index')).toBe('5');
+    expect(row.querySelectorAll('[role="gridcell"]')).toHaveLength(9);
+  });
+});

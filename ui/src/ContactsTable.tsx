@@ -1,0 +1,217 @@
+// Owns the virtualized contacts table: column header, visible rows, scrolling, keyboard navigation and feeding the visible range to the window cache.
+import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import {
+  elementScroll,
+  observeElementOffset,
+  useVirtualizer,
+  type Virtualizer,
+} from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ContactRow } from './api';
+import { contactColumns, gridTemplate, type IndexedContact } from './contactColumns';
+import { ContactRowView, LoadingRow, ROW_HEIGHT, rowDomId } from './ContactRowView';
+import type { ContactsWindow } from './contactsWindow';
+import { makeScrollScale, type ScrollScale } from './scrollScale';
+
+const HEADER_HEIGHT = 36;
+const OVERSCAN = 12;
+/** Rows handed to TanStack Table at once (aligned blocks around the visible range). */
+const DATA_BLOCK = 100;
+
+export interface ContactsTableProps {
+  count: number;
+  win: ContactsWindow<ContactRow> | null;
+  /** Changes whenever the window has new rows. */
+  version: number;
+}
+
+export function ContactsTable({ count, win, version }: ContactsTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [viewportHeight, setViewportHeight] = useState(0);
+  const [active, setActive] = useState<number | null>(null);
+
+  const scale = useMemo(
+    () => makeScrollScale(HEADER_HEIGHT + count * ROW_HEIGHT, viewportHeight),
+    [count, viewportHeight],
+  );
+  const scaleRef = useRef<ScrollScale>(scale);
+  scaleRef.current = scale;
+
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    paddingStart: HEADER_HEIGHT,
+    // The virtualizer works in virtual pixels; the element scrolls in real (possibly compressed) pixels.
+    observeElementOffset: (instance: Virtualizer<HTMLDivElement, HTMLDivElement>, cb) =>
+      observeElementOffset(instance, (offset, isScrolling) => cb(scaleRef.current.toVirtual(offset), isScrolling)),
+    scrollToFn: (offset, options, instance) => elementScroll(scaleRef.current.toReal(offset), options, instance),
+  });
+
+  const rectHeight = virtualizer.scrollRect?.height ?? 0;
+  useEffect(() => {
+    if (rectHeight !== viewportHeight) setViewportHeight(rectHeight);
+  }, [rectHeight, viewportHeight]);
+
+  // When a compressed mapping changes (resize), re-read the offset through the new mapping.
+  // Deferred: the virtualizer flushes synchronously on scroll, which React refuses inside an effect.
+  const compressed = scale.realHeight !== scale.virtualHeight;
+  useLayoutEffect(() => {
+    if (!compressed) return;
+    const el = scrollRef.current;
+    queueMicrotask(() => el?.dispatchEvent(new Event('scroll')));
+  }, [scale, compressed]);
+
+  const items = virtualizer.getVirtualItems();
+  const first = items.length > 0 ? items[0].index : 0;
+  const last = items.length > 0 ? items[items.length - 1].index : -1;
+
+  useEffect(() => {
+    if (win !== null && last >= first) win.setVisibleRange(first, last + 1);
+  }, [win, first, last]);
+
+  // The table's rows cover whole blocks around the visible items, so while scrolling inside a block
+  // the row objects stay the same and memoised rows do not re-render.
+  const blockStart = Math.floor(first / DATA_BLOCK) * DATA_BLOCK;
+  const blockEnd = Math.min(count, (Math.floor(last / DATA_BLOCK) + 1) * DATA_BLOCK);
+  const data = useMemo(() => {
+    const out: IndexedContact[] = [];
+    if (win === null) return out;
+    for (let i = blockStart; i < blockEnd; i++) {
+      const contact = win.getRow(i);
+      if (contact !== undefined) out.push({ index: i, contact });
+    }
+    return out;
+    // `version` is a dependency on purpose: it changes when the window has new rows.
+  }, [win, blockStart, blockEnd, version]);
+
+  const table = useReactTable({
+    data,
+    columns: contactColumns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => String(r.index),
+  });
+
+  const leafColumns = table.getVisibleLeafColumns();
+  const template = gridTemplate(leafColumns);
+  const minWidth = leafColumns.reduce((sum, c) => sum + c.getSize(), 0);
+  const rowsById = table.getRowModel().rowsById;
+
+  const virtualOffset = virtualizer.scrollOffset ?? 0;
+  const shift = scale.toReal(virtualOffset) - virtualOffset;
+
+  // ----- keyboard ------------------------------------------------------
+
+  const ensureVisible = useCallback(
+    (index: number) => {
+      const el = scrollRef.current;
+      if (el === null) return;
+      const s = scaleRef.current;
+      const v = s.toVirtual(el.scrollTop);
+      const h = el.clientHeight;
+      const rowTop = HEADER_HEIGHT + index * ROW_HEIGHT;
+      if (rowTop < v + HEADER_HEIGHT) el.scrollTop = Math.floor(s.toReal(rowTop - HEADER_HEIGHT));
+      else if (rowTop + ROW_HEIGHT > v + h) el.scrollTop = Math.ceil(s.toReal(rowTop + ROW_HEIGHT - h));
+    },
+    [],
+  );
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (count === 0) return;
+    const el = scrollRef.current;
+    const pageRows = Math.max(1, Math.floor(((el?.clientHeight ?? 0) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
+    // Without a highlighted row, start from the first fully visible one.
+    const firstVisible = el === null ? 0 : Math.ceil(scaleRef.current.toVirtual(el.scrollTop) / ROW_HEIGHT);
+    const current = active ?? Math.min(count - 1, firstVisible);
+    let next: number;
+    switch (e.key) {
+      case 'ArrowDown':
+        next = active === null ? current : current + 1;
+        break;
+      case 'ArrowUp':
+        next = active === null ? current : current - 1;
+        break;
+      case 'PageDown':
+        next = current + pageRows;
+        break;
+      case 'PageUp':
+        next = current - pageRows;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = count - 1;
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    next = Math.max(0, Math.min(count - 1, next));
+    setActive(next);
+    ensureVisible(next);
+  };
+
+  const onSelect = useCallback((index: number) => setActive(index), []);
+
+  return (
+    <div
+      className="table-scroll"
+      data-testid="contacts-scroll"
+      ref={scrollRef}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      role="grid"
+      aria-label="Fans"
+      aria-rowcount={count + 1}
+      aria-colcount={leafColumns.length}
+      aria-activedescendant={active !== null && win?.isLoaded(active) ? rowDomId(active) : undefined}
+    >
+      <div
+        className="table"
+        role="rowgroup"
+        data-testid="contacts-table"
+        style={{ height: scale.realHeight, minWidth }}
+      >
+        {table.getHeaderGroups().map((group) => (
+          <div key={group.id} role="row" aria-rowindex={1} className="row row-header" style={{ gridTemplateColumns: template }}>
+            {group.headers.map((header) => (
+              <div
+                key={header.id}
+                role="columnheader"
+                className={header.column.columnDef.meta?.align === 'end' ? 'cell cell-end' : 'cell'}
+              >
+                {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
+              </div>
+            ))}
+          </div>
+        ))}
+        {/* Rows sit at their virtual offsets; the layer shift maps them into a compressed scroll area. */}
+        <div className="rows-layer" role="presentation" style={shift === 0 ? undefined : { transform: `translateY(${shift}px)` }}>
+          {items.map((item) => {
+            const row = rowsById[String(item.index)];
+            return row !== undefined ? (
+              <ContactRowView
+                key={item.index}
+                row={row}
+                top={item.start}
+                template={template}
+                active={active === item.index}
+                onSelect={onSelect}
+              />
+            ) : (
+              <LoadingRow
+                key={item.index}
+                index={item.index}
+                top={item.start}
+                template={template}
+                columns={leafColumns.length}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
