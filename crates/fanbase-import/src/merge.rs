@@ -1,0 +1,204 @@
+//! The pure rule that merges a candidate from the file into a contact: what `--on-existing` means
+//! field by field, that a blank cell never erases, and that an import never re-subscribes anyone.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::field::{Field, Val, Values, FIELDS};
+use crate::record::Candidate;
+
+/// What happens to a contact that already exists in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnExisting {
+    /// Only blank fields are filled (the default).
+    #[default]
+    FillEmpty,
+    /// Fields are replaced by the file's non-blank values.
+    Overwrite,
+    /// Fields are left alone (tags are still added, and a suppression is still recorded).
+    Skip,
+}
+
+impl OnExisting {
+    pub fn parse(text: &str) -> Option<OnExisting> {
+        match text {
+            "fill-empty" => Some(OnExisting::FillEmpty),
+            "overwrite" => Some(OnExisting::Overwrite),
+            "skip" => Some(OnExisting::Skip),
+            _ => None,
+        }
+    }
+}
+
+/// Which contact the candidate lands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// A contact this import created: every field the file has not given yet is taken.
+    Created,
+    /// A contact that existed before the import.
+    Existing(OnExisting),
+}
+
+/// Bit of `mask` set once the file gave custom fields for a contact.
+pub const CUSTOM_BIT: u32 = 1 << FIELDS.len();
+
+/// A contact's mergeable state: its field values and custom fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fields {
+    pub values: Values,
+    pub custom: Map<String, Value>,
+}
+
+/// Merges `cand` into `into`. `mask` holds the fields the file already gave for this contact in
+/// earlier rows (the first non-empty value wins) and is updated. Returns whether anything changed.
+pub fn apply(into: &mut Fields, cand: &Candidate, rule: Rule, mask: &mut u32) -> bool {
+    let before = into.clone();
+    for f in FIELDS {
+        let Some(v) = cand.get(f) else { continue };
+        let bit = 1u32 << f.index();
+        if *mask & bit != 0 {
+            continue;
+        }
+        let slot = &mut into.values[f.index()];
+        if f == Field::Status {
+            // "active" in a file is no information: it never lifts a suppression.
+            if v.as_str() == "active" {
+                continue;
+            }
+            *mask |= bit;
+            if slot.as_str() == "active" || rule == Rule::Existing(OnExisting::Overwrite) {
+                *slot = v.clone();
+            }
+            continue;
+        }
+        *mask |= bit;
+        let take = match rule {
+            Rule::Created | Rule::Existing(OnExisting::Overwrite) => true,
+            Rule::Existing(OnExisting::FillEmpty) => *slot == f.blank(),
+            Rule::Existing(OnExisting::Skip) => false,
+        };
+        if take {
+            *slot = v.clone();
+        }
+    }
+    if !cand.custom.is_empty() {
+        let first_time = *mask & CUSTOM_BIT == 0;
+        *mask |= CUSTOM_BIT;
+        for (k, v) in &cand.custom {
+            let current = into.custom.get(k);
+            let empty = current.is_none_or(|c| c.is_null() || c.as_str() == Some(""));
+            let take = match rule {
+                Rule::Created => current.is_none(),
+                Rule::Existing(OnExisting::Skip) => false,
+                Rule::Existing(OnExisting::Overwrite) if first_time => true,
+                Rule::Existing(_) => empty,
+            };
+            if take {
+                into.custom.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    *into != before
+}
+
+/// A blank contact, as a new row starts before the file's values are merged in.
+pub fn new_fields(source: &str, now: i64) -> Fields {
+    let mut values = crate::field::blank_values();
+    values[Field::Source.index()] = Val::Text(source.to_string());
+    values[Field::CreatedAt.index()] = Val::Int(now);
+    Fields { values, custom: Map::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::N_FIELDS;
+
+    fn cand(pairs: &[(Field, Val)]) -> Candidate {
+        let mut values: [Option<Val>; N_FIELDS] = Default::default();
+        for (f, v) in pairs {
+            values[f.index()] = Some(v.clone());
+        }
+        Candidate {
+            line: 2,
+            email: "a@b.co".into(),
+            email_norm: "a@b.co".into(),
+            values,
+            custom: Map::new(),
+            tags: vec![],
+        }
+    }
+
+    fn stored(pairs: &[(Field, Val)]) -> Fields {
+        let mut f = Fields { values: crate::field::blank_values(), custom: Map::new() };
+        for (field, v) in pairs {
+            f.values[field.index()] = v.clone();
+        }
+        f
+    }
+
+    fn text(s: &str) -> Val {
+        Val::Text(s.into())
+    }
+
+    #[test]
+    fn fill_empty_overwrite_and_skip() {
+        let c = cand(&[(Field::Phone, text("222")), (Field::Daw, text("Bitwig"))]);
+        let base = stored(&[(Field::Phone, text("111"))]);
+        for (mode, phone, daw, changed) in [
+            (OnExisting::FillEmpty, "111", "Bitwig", true),
+            (OnExisting::Overwrite, "222", "Bitwig", true),
+            (OnExisting::Skip, "111", "", false),
+        ] {
+            let mut s = base.clone();
+            assert_eq!(apply(&mut s, &c, Rule::Existing(mode), &mut 0), changed, "{mode:?}");
+            assert_eq!(s.values[Field::Phone.index()], text(phone), "{mode:?}");
+            assert_eq!(s.values[Field::Daw.index()], text(daw), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn an_import_never_resubscribes_but_records_suppression() {
+        let mut s = stored(&[(Field::Status, text("unsubscribed"))]);
+        let active = cand(&[(Field::Status, text("active"))]);
+        assert!(!apply(&mut s, &active, Rule::Existing(OnExisting::Overwrite), &mut 0));
+        let mut s = stored(&[]);
+        let bounced = cand(&[(Field::Status, text("bounced"))]);
+        assert!(apply(&mut s, &bounced, Rule::Existing(OnExisting::Skip), &mut 0), "suppression even under skip");
+        assert_eq!(s.values[Field::Status.index()], text("bounced"));
+    }
+
+    #[test]
+    fn later_rows_of_the_same_contact_only_give_what_earlier_rows_did_not() {
+        let mut s = stored(&[(Field::Phone, text("000"))]);
+        let mut mask = 0;
+        apply(&mut s, &cand(&[(Field::Phone, text("111"))]), Rule::Existing(OnExisting::Overwrite), &mut mask);
+        let changed = apply(
+            &mut s,
+            &cand(&[(Field::Phone, text("222")), (Field::Score, Val::Int(5))]),
+            Rule::Existing(OnExisting::Overwrite),
+            &mut mask,
+        );
+        assert!(changed);
+        assert_eq!(s.values[Field::Phone.index()], text("111"), "the first non-empty value in the file wins");
+        assert_eq!(s.values[Field::Score.index()], Val::Int(5));
+    }
+
+    #[test]
+    fn custom_fields_follow_the_same_rules() {
+        let mut c = cand(&[]);
+        c.custom.insert("DAW Version".into(), Value::from("12"));
+        c.custom.insert("City".into(), Value::from("Lyon"));
+        let mut s = stored(&[]);
+        s.custom.insert("City".into(), Value::from("Paris"));
+        let mut fill = s.clone();
+        apply(&mut fill, &c, Rule::Existing(OnExisting::FillEmpty), &mut 0);
+        assert_eq!((fill.custom["City"].as_str(), fill.custom["DAW Version"].as_str()), (Some("Paris"), Some("12")));
+        let mut over = s.clone();
+        apply(&mut over, &c, Rule::Existing(OnExisting::Overwrite), &mut 0);
+        assert_eq!(over.custom["City"], "Lyon");
+        let mut skip = s.clone();
+        assert!(!apply(&mut skip, &c, Rule::Existing(OnExisting::Skip), &mut 0));
+    }
+}

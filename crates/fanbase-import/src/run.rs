@@ -1,0 +1,299 @@
+//! One import from start to end: the parser runs on a blocking thread and hands batches to the
+//! loader, which applies them in ONE transaction (committed at the end, rolled back on cancel,
+//! error or dry run), reporting progress after each batch.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use fanbase_core::{stores, Db};
+use serde::{Deserialize, Serialize};
+use sqlx::{Connection as _, SqliteConnection};
+
+use crate::load::{Counts, Loader, Settings};
+use crate::mapping::MapOverride;
+use crate::merge::OnExisting;
+use crate::parse::{Item, Parser};
+use crate::report::{self, NewReport, Report};
+use crate::value::MAX_TAG_CHARS;
+use crate::{Error, Result};
+
+/// Rows the parser hands over at a time.
+const BATCH_ROWS: usize = 2_000;
+/// An import of at least this many rows (estimated from the file size), into a table that holds
+/// fewer contacts than that, drops the contacts' secondary indexes and builds them again at the end
+/// (in the same transaction): sorting once is faster than many random index insertions. Measured
+/// on 50,000 rows into an empty table: 1.4 s of CPU instead of 1.8 s.
+const BULK_MIN_ROWS: u64 = 10_000;
+/// Page cache of a bulk import (KiB), and while it rebuilds the indexes (then the sorter takes
+/// as much again). Measured on 1,000,000 rows: peak RSS 220 MB with the default 64 MiB cache.
+const BULK_CACHE_KIB: i64 = 40 * 1024;
+const REBUILD_CACHE_KIB: i64 = 16 * 1024;
+/// A conservative estimate of the bytes in one exported row, for the estimate above.
+const BYTES_PER_ROW_ESTIMATE: u64 = 100;
+
+/// How to import.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Options {
+    /// Compute the exact same report, then roll everything back.
+    pub dry_run: bool,
+    pub on_existing: OnExisting,
+    /// Overrides of the automatic mapping.
+    pub map: Vec<MapOverride>,
+    /// Tags added to every imported contact.
+    pub tags: Vec<String>,
+}
+
+/// Where the import stands, sent after each batch (for a progress bar: rows, percent, rate).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Progress {
+    pub phase: Phase,
+    pub bytes_read: u64,
+    pub total_bytes: u64,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Reading and applying rows.
+    Reading,
+    /// Every row is applied; indexes are being rebuilt and the transaction committed.
+    Finishing,
+}
+
+struct Batch {
+    items: Vec<Item>,
+    bytes_read: u64,
+}
+
+/// Imports `path` into store `store_id`. Every row of the file is accounted for in the report.
+/// `progress` is called after each batch; setting `cancel` stops the import and leaves the
+/// database as it was (`Error::Cancelled`). `now` stamps the created and updated contacts.
+pub async fn run(
+    db: &Db,
+    store_id: &str,
+    path: &Path,
+    opts: &Options,
+    mut progress: impl FnMut(Progress) + Send,
+    cancel: &AtomicBool,
+    now: i64,
+) -> Result<Report> {
+    let started = Instant::now();
+    let store_pk = stores::pk(db, store_id).await?;
+    let extra_tags = check_tags(&opts.tags)?;
+    let file = File::open(path).map_err(|source| Error::Read { path: path.display().to_string(), source })?;
+    let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let parser = Parser::new(file, &opts.map).map_err(|e| name_path(e, path))?;
+    let preamble = parser.preamble().clone();
+    let file_name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+
+    let (tx_batches, rx_batches) = tokio::sync::mpsc::channel::<Batch>(2);
+    let reader = tokio::task::spawn_blocking(move || read_batches(parser, tx_batches));
+
+    let mut conn = db.pool().acquire().await?;
+    let bulk = bulk(&mut conn, total_bytes).await?;
+    // A bulk import sorts its index keys at the end; with temp_store=MEMORY the sorter would hold
+    // them all in RAM, on disk it keeps one cache_size worth. The page cache is made smaller too,
+    // so that the import stays under its memory budget. Both are restored whatever happens below.
+    let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store").fetch_one(&mut *conn).await?;
+    let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut *conn).await?;
+    if bulk {
+        sqlx::query("PRAGMA temp_store = FILE").execute(&mut *conn).await?;
+        sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}")).execute(&mut *conn).await?;
+    }
+    let job = Job { store_id, store_pk, opts, extra_tags, file_name, preamble, total_bytes, bulk, started, now };
+    let result = apply(&mut conn, job, rx_batches, reader, &mut progress, cancel).await;
+    if bulk {
+        sqlx::query(&format!("PRAGMA temp_store = {temp_store}")).execute(&mut *conn).await?;
+        sqlx::query(&format!("PRAGMA cache_size = {cache_size}")).execute(&mut *conn).await?;
+    }
+    result
+}
+
+struct Job<'a> {
+    store_id: &'a str,
+    store_pk: i64,
+    opts: &'a Options,
+    extra_tags: Vec<String>,
+    file_name: String,
+    preamble: crate::parse::Preamble,
+    total_bytes: u64,
+    bulk: bool,
+    started: Instant,
+    now: i64,
+}
+
+type Reader = tokio::task::JoinHandle<Result<(&'static str, Vec<String>)>>;
+
+/// The transaction: report row, batches, index rebuild, commit (or rollback for a dry run).
+async fn apply(
+    conn: &mut SqliteConnection,
+    job: Job<'_>,
+    mut rx_batches: tokio::sync::mpsc::Receiver<Batch>,
+    reader: Reader,
+    progress: &mut (impl FnMut(Progress) + Send),
+    cancel: &AtomicBool,
+) -> Result<Report> {
+    let Job { store_id, store_pk, opts, extra_tags, file_name, preamble, total_bytes, bulk, started, now } = job;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let report_id = report::create_raw(
+        &mut tx,
+        &NewReport {
+            store_pk,
+            file_name: &file_name,
+            format: preamble.format.name(),
+            encoding: preamble.encoding,
+            delimiter: &preamble.delimiter,
+            options: serde_json::to_string(opts).expect("options serialize"),
+            headers: &preamble.headers,
+            started_at: now,
+        },
+    )
+    .await?;
+    let settings = Settings {
+        store_pk,
+        report_id,
+        on_existing: opts.on_existing,
+        extra_tags,
+        default_source: preamble.format.source(),
+        now,
+    };
+    let mut loader = Loader::start(&mut tx, settings).await?;
+    let rebuild = if bulk { drop_indexes(&mut tx).await? } else { Vec::new() };
+
+    let mut bytes_read = 0;
+    let elapsed = || started.elapsed().as_millis() as u64;
+    while let Some(batch) = rx_batches.recv().await {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        bytes_read = batch.bytes_read;
+        for item in batch.items {
+            loader.push(item);
+            if loader.should_flush() {
+                loader.flush(&mut tx).await?;
+            }
+        }
+        let counts = loader.counts;
+        progress(Progress { phase: Phase::Reading, bytes_read, total_bytes, counts, elapsed_ms: elapsed() });
+    }
+    let (encoding, warnings) =
+        reader.await.map_err(|e| Error::Parse { line: 0, message: format!("the reader stopped: {e}") })??;
+    loader.flush(&mut tx).await?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+    progress(Progress {
+        phase: Phase::Finishing,
+        bytes_read,
+        total_bytes,
+        counts: loader.counts,
+        elapsed_ms: elapsed(),
+    });
+    if !opts.dry_run && !rebuild.is_empty() {
+        sqlx::query(&format!("PRAGMA cache_size = -{REBUILD_CACHE_KIB}")).execute(&mut *tx).await?;
+        for sql in &rebuild {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+    }
+    let mut report = Report {
+        id: (!opts.dry_run).then_some(report_id),
+        store_id: store_id.to_string(),
+        file_name,
+        dry_run: opts.dry_run,
+        format: preamble.format.name().to_string(),
+        encoding: encoding.to_string(),
+        delimiter: preamble.delimiter,
+        counts: loader.counts,
+        errors: std::mem::take(&mut loader.errors),
+        warnings,
+        started_at: now,
+        elapsed_ms: 0,
+    };
+    report.elapsed_ms = elapsed();
+    report::finish_raw(&mut tx, report_id, &report).await?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+    if opts.dry_run {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    report.elapsed_ms = elapsed();
+    Ok(report)
+}
+
+/// The parser's loop, on a blocking thread. Stops early when the loader hangs up.
+fn read_batches(
+    mut parser: Parser<File>,
+    out: tokio::sync::mpsc::Sender<Batch>,
+) -> Result<(&'static str, Vec<String>)> {
+    loop {
+        let mut items = Vec::with_capacity(BATCH_ROWS);
+        let mut done = false;
+        while items.len() < BATCH_ROWS {
+            match parser.next_item()? {
+                Some(item) => items.push(item),
+                None => {
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if out.blocking_send(Batch { items, bytes_read: parser.bytes_read() }).is_err() || done {
+            return Ok(parser.finish());
+        }
+    }
+}
+
+fn check_tags(tags: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for t in tags {
+        let t = t.trim();
+        if t.is_empty() || t.chars().count() > MAX_TAG_CHARS {
+            return Err(Error::Core(fanbase_core::Error::InvalidArgument(format!(
+                "--tag {t:?}: a tag needs 1 to {MAX_TAG_CHARS} characters"
+            ))));
+        }
+        crate::value::add_tag(&mut out, t);
+    }
+    Ok(out)
+}
+
+/// Whether this import is big enough, relative to the table, to rebuild the indexes at the end.
+async fn bulk(conn: &mut SqliteConnection, total_bytes: u64) -> Result<bool> {
+    let estimate = total_bytes / BYTES_PER_ROW_ESTIMATE;
+    if estimate < BULK_MIN_ROWS {
+        return Ok(false);
+    }
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(&mut *conn).await?;
+    Ok(estimate >= existing as u64)
+}
+
+/// Drops the secondary indexes of the tables the import fills; returns the SQL that rebuilds them.
+async fn drop_indexes(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master
+         WHERE type = 'index' AND tbl_name IN ('customers', 'customer_tags') AND sql IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, _) in &indexes {
+        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\""))).execute(&mut *conn).await?;
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Parser errors say "the file"; the import knows its path.
+fn name_path(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Read { source, .. } => Error::Read { path: path.display().to_string(), source },
+        other => other,
+    }
+}

@@ -1,0 +1,254 @@
+//! The rules for contacts: existing contacts under each --on-existing mode, blank cells, suppression,
+//! --tag, duplicates across batches, idempotence, dry runs, cancel, progress and saved reports.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use common::*;
+use fanbase_import::{MapOverride, OnExisting, Options, Phase};
+
+fn write(e: &Env, name: &str, text: &str) -> PathBuf {
+    let path = e.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const BASE: &str = "email,first name,last name,phone,daw,score,status,tags\n\
+                    ana@example.com,Ana,Silva,111,,10,unsubscribed,Old\n\
+                    ben@example.com,Ben,,222,Bitwig,0,,\n";
+const NEW: &str = "Email,First Name,Last Name,Phone,DAW,Score,Status,Tags\n\
+                   ANA@example.com,Anna,,999,Ableton,20,active,\"new, OLD\"\n\
+                   ben@example.com,,Berg,,,,,\n\
+                   cy@example.com,Cy,,,,,,\n";
+
+async fn with_base(mode: OnExisting) -> (Env, fanbase_import::Report) {
+    let e = env().await;
+    import(&e.db, &write(&e, "base.csv", BASE), &Options::default()).await;
+    let r = import(&e.db, &write(&e, "new.csv", NEW), &Options { on_existing: mode, ..Default::default() }).await;
+    (e, r)
+}
+
+#[tokio::test]
+async fn fill_empty_only_fills_blank_fields() {
+    let (e, r) = with_base(OnExisting::FillEmpty).await;
+    assert_eq!((r.counts.inserted, r.counts.updated, r.counts.unchanged), (1, 2, 0), "{:?}", r.counts);
+    let ana = show(&e.db, "ana@example.com").await;
+    assert_eq!((ana.first_name.as_str(), ana.phone.as_str(), ana.score), ("Ana", "111", 10), "stored values stay");
+    assert_eq!(ana.daw, "Ableton", "a blank field is filled");
+    assert_eq!(ana.status, "unsubscribed", "an import never re-subscribes");
+    assert_eq!(ana.tags, ["new", "Old"], "tags are unioned; the stored spelling of a tag is kept");
+    let ben = show(&e.db, "ben@example.com").await;
+    assert_eq!((ben.last_name.as_str(), ben.phone.as_str(), ben.daw.as_str()), ("Berg", "222", "Bitwig"));
+}
+
+#[tokio::test]
+async fn overwrite_replaces_with_non_blank_values_only() {
+    let (e, r) = with_base(OnExisting::Overwrite).await;
+    assert_eq!((r.counts.inserted, r.counts.updated), (1, 2));
+    let ana = show(&e.db, "ana@example.com").await;
+    assert_eq!((ana.first_name.as_str(), ana.phone.as_str(), ana.score), ("Anna", "999", 20));
+    assert_eq!(ana.last_name, "Silva", "a blank cell never erases stored data");
+    assert_eq!(ana.status, "unsubscribed", "not even overwrite re-subscribes");
+    let ben = show(&e.db, "ben@example.com").await;
+    assert_eq!((ben.phone.as_str(), ben.daw.as_str(), ben.last_name.as_str()), ("222", "Bitwig", "Berg"));
+}
+
+#[tokio::test]
+async fn skip_leaves_fields_alone_but_adds_tags() {
+    let (e, r) = with_base(OnExisting::Skip).await;
+    assert_eq!((r.counts.inserted, r.counts.updated, r.counts.unchanged), (1, 1, 1), "{:?}", r.counts);
+    let ana = show(&e.db, "ana@example.com").await;
+    assert_eq!((ana.first_name.as_str(), ana.daw.as_str()), ("Ana", ""));
+    assert_eq!(ana.tags, ["new", "Old"], "tags are always unioned");
+    assert_eq!(show(&e.db, "ben@example.com").await.last_name, "", "skip fills nothing");
+}
+
+#[tokio::test]
+async fn a_suppression_in_the_file_is_kept_even_with_skip() {
+    let e = env().await;
+    import(&e.db, &write(&e, "a.csv", "email,name\nana@example.com,Ana\n"), &Options::default()).await;
+    let opts = Options { on_existing: OnExisting::Skip, ..Default::default() };
+    let r = import(&e.db, &write(&e, "b.csv", "email,status\nana@example.com,bounced\n"), &opts).await;
+    assert_eq!(r.counts.updated, 1);
+    assert_eq!(show(&e.db, "ana@example.com").await.status, "bounced");
+}
+
+#[tokio::test]
+async fn a_second_identical_import_changes_nothing_and_says_so() {
+    let e = env().await;
+    let opts = Options { tags: vec!["AC import".into()], ..Default::default() };
+    let first = import(&e.db, &fixture("activecampaign.csv"), &opts).await;
+    let before = show(&e.db, "ana.silva@example.com").await;
+    let later = Options { tags: vec!["ac IMPORT".into()], ..Default::default() };
+    let again = fanbase_import::run(
+        &e.db,
+        "s1",
+        &fixture("activecampaign.csv"),
+        &later,
+        |_| {},
+        &AtomicBool::new(false),
+        NOW + 1,
+    )
+    .await
+    .unwrap();
+    let c = again.counts;
+    assert_eq!((c.inserted, c.updated, c.unchanged), (0, 0, 3), "{c:?}");
+    assert_eq!((c.duplicates_in_file, c.rejected), (first.counts.duplicates_in_file, first.counts.rejected));
+    let after = show(&e.db, "ana.silva@example.com").await;
+    assert_eq!(after, before, "not even updated_at moves");
+    assert!(after.tags.contains(&"AC import".to_string()), "--tag is on every contact: {:?}", after.tags);
+}
+
+#[tokio::test]
+async fn tag_option_and_file_source() {
+    let e = env().await;
+    let path =
+        write(&e, "s.csv", "email,source,type\na@example.com,Webinar,Paying\nb@example.com,,\nc@example.com,,vip\n");
+    let opts = Options { tags: vec![" Spring 2025 ".into(), "spring 2025".into()], ..Default::default() };
+    let r = import(&e.db, &path, &opts).await;
+    assert_eq!((r.counts.inserted, r.counts.rejected), (2, 1));
+    assert!(errors(&r)[0].2.contains("not a type"), "{:?}", r.errors);
+    let a = show(&e.db, "a@example.com").await;
+    assert_eq!((a.source.as_str(), a.kind.as_str()), ("Webinar", "paying"), "the file's source is kept");
+    assert_eq!(a.tags, ["Spring 2025"]);
+    assert_eq!(show(&e.db, "b@example.com").await.source, "csv_import", "source records the import");
+}
+
+/// Rows for a file big enough for several batches: email i appears at rows i and i + n.
+fn two_halves(n: usize) -> String {
+    let mut text = String::from("email,name,phone,tags\n");
+    for i in 0..n {
+        text.push_str(&format!("fan{i}@example.com,,{i},t{}\n", i % 3));
+    }
+    for i in 0..n {
+        text.push_str(&format!("FAN{i}@example.com,Name {i},999,T{}\n", (i + 1) % 3));
+    }
+    text
+}
+
+#[tokio::test]
+async fn duplicates_are_folded_across_batches() {
+    let e = env().await;
+    let n = 12_000;
+    let r = import(&e.db, &write(&e, "big.csv", &two_halves(n)), &Options::default()).await;
+    let c = r.counts;
+    assert_eq!((c.rows_read, c.inserted, c.duplicates_in_file), (2 * n as u64, n as u64, n as u64), "{c:?}");
+    let fan = show(&e.db, "fan7@example.com").await;
+    assert_eq!((fan.name.as_str(), fan.phone.as_str()), ("Name 7", "7"), "first non-empty value of each field wins");
+    assert_eq!(fan.tags, ["t1", "t2"], "tags unioned; T2 is the tag first spelled t2");
+
+    // The same file over existing contacts: the look-up path instead of the empty-store path.
+    let opts = Options { on_existing: OnExisting::Overwrite, ..Default::default() };
+    let text = two_halves(n).replace(",,", ",New,");
+    let r = import(&e.db, &write(&e, "big2.csv", &text), &opts).await;
+    let c = r.counts;
+    assert_eq!((c.updated, c.unchanged, c.duplicates_in_file), (n as u64, 0, n as u64), "{c:?}");
+    let fan = show(&e.db, "fan7@example.com").await;
+    assert_eq!(fan.name, "New", "overwrite takes the file's first non-empty value, not the later one");
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_exactly_and_writes_nothing() {
+    let e = env().await;
+    import(&e.db, &write(&e, "base.csv", BASE), &Options::default()).await;
+    let path = write(&e, "new.csv", NEW);
+    let dry = import(&e.db, &path, &Options { dry_run: true, ..Default::default() }).await;
+    assert_eq!((dry.id, dry.dry_run), (None, true));
+    assert_eq!(count(&e.db).await, 2, "a dry run adds nobody");
+    assert_eq!(show(&e.db, "ana@example.com").await.daw, "", "a dry run changes nobody");
+    assert!(fanbase_import::reports(&e.db, "s1").await.unwrap().len() == 1, "a dry run saves no report");
+    let real = import(&e.db, &path, &Options::default()).await;
+    assert_eq!(dry.counts, real.counts, "the dry run predicted the real import");
+    assert_eq!(dry.errors, real.errors);
+}
+
+#[tokio::test]
+async fn cancelling_leaves_the_database_as_it_was() {
+    let e = env().await;
+    import(&e.db, &write(&e, "base.csv", BASE), &Options::default()).await;
+    let path = write(&e, "big.csv", &two_halves(20_000));
+    let cancel = AtomicBool::new(false);
+    let mut calls = 0;
+    let result = fanbase_import::run(
+        &e.db,
+        "s1",
+        &path,
+        &Options::default(),
+        |_| {
+            calls += 1;
+            cancel.store(true, Ordering::Relaxed);
+        },
+        &cancel,
+        NOW,
+    )
+    .await;
+    assert!(matches!(result, Err(fanbase_import::Error::Cancelled)), "{result:?}");
+    assert!(calls >= 1);
+    assert_eq!(count(&e.db).await, 2, "nothing of a cancelled import stays");
+    assert_eq!(fanbase_import::reports(&e.db, "s1").await.unwrap().len(), 1, "nor its report");
+}
+
+#[tokio::test]
+async fn progress_is_reported_until_the_end() {
+    let e = env().await;
+    let path = write(&e, "big.csv", &two_halves(6_000));
+    let size = std::fs::metadata(&path).unwrap().len();
+    let mut seen = Vec::new();
+    fanbase_import::run(&e.db, "s1", &path, &Options::default(), |p| seen.push(p), &AtomicBool::new(false), NOW)
+        .await
+        .unwrap();
+    assert!(seen.len() >= 3, "a progress event per batch: {}", seen.len());
+    assert!(seen.windows(2).all(|w| w[0].counts.rows_read <= w[1].counts.rows_read), "rows only grow");
+    let last = seen.last().unwrap();
+    assert_eq!(
+        (last.phase, last.bytes_read, last.total_bytes, last.counts.rows_read),
+        (Phase::Finishing, size, size, 12_000)
+    );
+}
+
+#[tokio::test]
+async fn rejected_rows_are_saved_as_csv_fixed_and_imported_again() {
+    let e = env().await;
+    let r = import_fixture(&e.db, "activecampaign.csv").await;
+    let id = r.id.expect("a real import saves its report");
+    let saved = fanbase_import::report(&e.db, id).await.unwrap();
+    assert_eq!((saved.counts, saved.errors.clone()), (r.counts, r.errors.clone()), "the report is kept as it was");
+    assert_eq!(fanbase_import::reports(&e.db, "s1").await.unwrap()[0].id, Some(id));
+
+    let mut csv_bytes = Vec::new();
+    assert_eq!(fanbase_import::write_rejected_csv(&e.db, id, &mut csv_bytes).await.unwrap(), 2);
+    let text = String::from_utf8(csv_bytes).unwrap();
+    let first_line = text.lines().next().unwrap();
+    assert!(first_line.starts_with("fanbase_rejected_reason,Email,First Name"), "{first_line}");
+    assert!(text.contains("line 6, Email: invalid email"), "{text}");
+    let fixed = text.replace("not-an-email", "dan@example.com").replace("2024-13-45", "2024-12-24");
+    let r = import(&e.db, &write(&e, "fixed.csv", &fixed), &Options::default()).await;
+    assert_eq!((r.counts.inserted, r.counts.rejected), (2, 0), "{:?}", r.errors);
+    let dan = show(&e.db, "dan@example.com").await;
+    assert!(dan.custom.is_empty(), "the reason column is not imported: {:?}", dan.custom);
+    assert_eq!(show(&e.db, "eve@example.com").await.created_at, ms("2024-12-24 00:00:00"));
+}
+
+#[tokio::test]
+async fn mapping_overrides() {
+    let e = env().await;
+    let path = write(&e, "es.csv", "Correo,Nombre,Notas,email\nana@example.com,Ana,hola,other@example.com\n");
+    let opts = Options {
+        map: vec![
+            MapOverride::parse("correo=email").unwrap(),
+            MapOverride::parse("Nombre=first_name").unwrap(),
+            MapOverride::parse("Notas=ignore").unwrap(),
+        ],
+        ..Default::default()
+    };
+    let r = import(&e.db, &path, &opts).await;
+    assert_eq!(r.counts.inserted, 1);
+    let ana = show(&e.db, "ana@example.com").await;
+    assert_eq!(ana.first_name, "Ana");
+    assert_eq!(serde_json::Value::Object(ana.custom), serde_json::json!({"email": "other@example.com"}));
+    let preview = fanbase_import::inspect(&path, &opts.map).unwrap();
+    let targets: Vec<&str> = preview.preamble.mapping.iter().map(|c| c.target.name()).collect();
+    assert_eq!(targets, ["email", "first_name", "ignore", "custom"]);
+}

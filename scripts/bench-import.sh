@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Import benchmark (issue 3): times `fanbase import` of a generated ActiveCampaign-style export
+# against sqlite3's own `.import --csv` of the same file into a plain table, in the same run, and
+# prints the figures, the ratios, the import's peak memory and a 50,000-row timing.
+# usage: scripts/bench-import.sh [ROWS]    (default 1,000,000; `make bench-import BENCH_ROWS=N`)
+set -euo pipefail
+
+ROWS=${1:-1000000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+GEN=${GEN_FANS:-$ROOT/../shared/tools/gen_fans.py}
+TARGET=${CARGO_TARGET_DIR:-$HOME/.cache/fanbase-target}
+FANBASE=$TARGET/release/fanbase
+
+for tool in sqlite3 python3 /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench-import needs $tool (apt-get install sqlite3 python3 time)" >&2; exit 1; }
+done
+[ -f "$GEN" ] || { echo "generator not found at $GEN (set GEN_FANS=/path/to/gen_fans.py)" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+echo "building the release CLI…" >&2
+(cd "$ROOT" && cargo build --release -p fanbase-cli --quiet)
+echo "generating $ROWS rows…" >&2
+python3 "$GEN" "$ROWS" > "$WORK/fans.csv"
+python3 "$GEN" 50000 --seed 11 > "$WORK/fans50k.csv"
+# Read both files once so that neither contender pays for a cold page cache.
+cat "$WORK/fans.csv" "$WORK/fans50k.csv" > /dev/null
+
+seconds() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$2"; }
+now() { date +%s.%N; }
+
+t0=$(now); sqlite3 :memory: ".import --csv $WORK/fans.csv fans"; t1=$(now)
+sqlite3 "$WORK/plain.db" ".import --csv $WORK/fans.csv fans"; t2=$(now)
+sqlite_mem=$(seconds "$t0" "$t1")
+sqlite_file=$(seconds "$t1" "$t2")
+
+"$FANBASE" --db "$WORK/fanbase.db" stores add --id bench --name Bench > /dev/null
+t3=$(now)
+/usr/bin/time -v -o "$WORK/time.txt" \
+    "$FANBASE" --db "$WORK/fanbase.db" import "$WORK/fans.csv" --store bench --json > "$WORK/report.json"
+t4=$(now)
+fanbase_s=$(seconds "$t3" "$t4")
+peak_kb=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/time.txt")
+
+"$FANBASE" --db "$WORK/small.db" stores add --id bench --name Bench > /dev/null
+t5=$(now)
+"$FANBASE" --db "$WORK/small.db" import "$WORK/fans50k.csv" --store bench --json > "$WORK/report50k.json"
+t6=$(now)
+small_s=$(seconds "$t5" "$t6")
+
+python3 - "$ROWS" "$(stat -c %s "$WORK/fans.csv")" "$sqlite_mem" "$sqlite_file" "$fanbase_s" "$peak_kb" "$small_s" \
+    "$WORK/report.json" "$WORK/report50k.json" <<'PY'
+import json, sys
+rows, size, mem, file_, fb, peak_kb, small, rep, rep50 = sys.argv[1:]
+mem, file_, fb, small = float(mem), float(file_), float(fb), float(small)
+r, r50 = json.load(open(rep)), json.load(open(rep50))
+peak = int(peak_kb) / 1024
+ok = lambda cond: "ok" if cond else "MISSED"
+print(f"rows                          {int(rows):,} ({int(size) / 1e6:.0f} MB)")
+print(f"sqlite3 .import  :memory:     {mem:8.2f} s")
+print(f"sqlite3 .import  file         {file_:8.2f} s")
+print(f"fanbase import   file         {fb:8.2f} s   {fb / file_:.1f}x sqlite3 file, {fb / mem:.1f}x sqlite3 :memory:"
+      f"   (goal <= 2x: {ok(fb <= 2 * file_)})")
+print(f"fanbase import   peak RSS     {peak:8.0f} MB  (goal < 150 MB: {ok(peak < 150)})")
+print(f"fanbase import   50,000 rows  {small:8.2f} s   (goal < 1 s: {ok(small < 1)})")
+print(f"report: read {r['rows_read']:,}, inserted {r['inserted']:,}, duplicates {r['duplicates_in_file']:,}, "
+      f"rejected {r['rejected']:,}; 50k: inserted {r50['inserted']:,}")
+PY
