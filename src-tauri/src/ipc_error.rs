@@ -14,4 +14,10 @@ impl From<fanbase_core::Error> for IpcError {
     }
 }
 
+impl From<fanbase_import::Error> for IpcError {
+    fn from(e: fanbase_import::Error) -> Self {
+        IpcError { code: e.code(), message: e.to_string() }
+    }
+}
+
 pub type IpcResult<T> = Result<T, IpcError>;

@@ -14,12 +14,29 @@ fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(db)
+        .manage(commands::import::ImportJobs::default())
         .invoke_handler(tauri::generate_handler![
-            commands::stores_list,
-            commands::stores_add,
-            commands::contacts_count,
-            commands::contacts_page,
-            commands::demo_load,
+            commands::contacts::stores_list,
+            commands::contacts::stores_add,
+            commands::contacts::contacts_count,
+            commands::contacts::contacts_page,
+            commands::contacts::demo_load,
+            commands::import::import_e2e_enabled,
+            commands::import::import_targets,
+            commands::import::import_inspect,
+            commands::import::import_run,
+            commands::import::import_cancel,
+            commands::import::import_save_rejected,
+            commands::contacts::contacts_conversion,
+            commands::contacts::contact_show,
+            commands::contacts::contact_set_fields,
+            commands::tags::tags_list,
+            commands::tags::tags_add,
+            commands::tags::tags_remove,
+            commands::tags::tags_rename,
+            commands::tags::tags_merge,
+            commands::tags::tags_delete,
+            commands::tags::tags_undo_delete,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Fanbase window");

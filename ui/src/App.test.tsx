@@ -23,6 +23,8 @@ vi.mock('./api', async (importOriginal) => {
       return state.source.size;
     },
     contactsPage: async (_storeId: string, req: Parameters<FakeSource['page']>[0]) => state.source.fetch(req),
+    contactsConversion: async () => ({ fans: state.source.size, with_account: state.source.size / 2, rate: 0.5 }),
+    tagsList: async () => [{ name: 'beginner', count: Math.ceil(state.source.size / 2) }],
     demoLoad: async (storeId: string, rows: number) => {
       calls.demoLoad(storeId, rows);
       await new Promise((r) => setTimeout(r, 10));
@@ -83,6 +85,9 @@ describe('App', () => {
     expect(screen.getByTestId('fan-count').textContent).toBe('20,000 fans');
     expect(screen.queryByTestId('empty-state')).toBeNull();
     expect(localStorage.getItem('fanbase.lastStoreId')).toBe('demo');
+    await waitFor(() => expect(screen.getByTestId('conversion-rate').textContent).toContain('50.0%'));
+    const tag = await screen.findByTestId('tag-item');
+    expect([tag.getAttribute('data-tag'), tag.getAttribute('data-count')]).toEqual(['beginner', '10000']);
 
     screen.getByTestId('contacts-table');
     const scroll = screen.getByTestId('contacts-scroll');

@@ -1,15 +1,17 @@
 // Owns the app shell: store selection, the selected store's count, errors, and choosing between the table and the empty state.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { contactsCount, demoLoad, storesList, toApiError, type ApiError, type Store } from './api';
+import { useCallback, useEffect, useState } from 'react';
+import { contactsConversion, contactsCount, demoLoad, storesList, toApiError, type ApiError, type Conversion, type Store, storesAdd, type ImportReport } from './api';
 import { Button, EmptyState, ErrorBanner } from './components';
-import { ContactsTable } from './ContactsTable';
+import { ContactsView } from './ContactsView';
 import { formatNumber } from './format';
 import { pickStore, readLastStore, writeLastStore } from './lastStore';
 import { TopBar } from './TopBar';
-import { useContactsWindow } from './useContactsWindow';
+import { ImportLauncher } from './import/ImportLauncher';
 
 export const SAMPLE_ROWS = 20_000;
 export const DEFAULT_STORE_ID = 'demo';
+/** The store an import creates when there is none yet. */
+export const IMPORT_STORE = { id: 'fans', name: 'My fans' } as const;
 
 /** Error codes the UI branches on (messages are only ever displayed). */
 const CODE_NOT_FOUND = 'STORE_NOT_FOUND';
@@ -20,9 +22,10 @@ export function App() {
   const [wantedId, setWantedId] = useState<string | null>(() => readLastStore());
   const [counted, setCounted] = useState<{ storeId: string; count: number } | null>(null);
   const [countReload, setCountReload] = useState(0);
-  const [generation, setGeneration] = useState(0);
+  const [conversion, setConversion] = useState<{ storeId: string; value: Conversion } | null>(null);
   const [sampleBusy, setSampleBusy] = useState(false);
-  const lastMismatch = useRef(0);
+  /** Bumped after each import: the contacts view is built again on the new data. */
+  const [importGen, setImportGen] = useState(0);
 
   const report = useCallback((err: unknown) => setError(toApiError(err)), []);
 
@@ -61,6 +64,12 @@ export function App() {
         }
       },
     );
+    contactsConversion(selectedId).then(
+      (value) => !cancelled && setConversion({ storeId: selectedId, value }),
+      () => {
+        // The count's error (above) already explains what went wrong.
+      },
+    );
     return () => {
       cancelled = true;
     };
@@ -69,29 +78,31 @@ export function App() {
   const count: number | null =
     stores === null ? null : selectedId === null ? 0 : counted?.storeId === selectedId ? counted.count : null;
 
-  const onMismatch = useCallback(() => {
-    // The list changed while we were paging: count again; if the count is the same, rebuild the window once.
-    const now = Date.now();
-    const storeId = selectedId;
-    if (storeId === null) return;
-    contactsCount(storeId).then((fresh) => {
-      if (fresh !== counted?.count) {
-        setCounted({ storeId, count: fresh });
-      } else if (now - lastMismatch.current > 5_000) {
-        lastMismatch.current = now;
-        setGeneration((g) => g + 1);
-      } else {
-        setError({ code: 'inconsistent_page', message: 'The fan list changed while it was loading. Switch stores to reload it.' });
-      }
-    }, report);
-  }, [selectedId, counted, report]);
-
-  const { win, version } = useContactsWindow(selectedId, count, generation, { onError: setError, onMismatch });
+  const onDataChanged = useCallback(() => setCountReload((n) => n + 1), []);
 
   const selectStore = (id: string) => {
     setWantedId(id);
     writeLastStore(id);
   };
+
+  const ensureImportStore = useCallback(async () => {
+    await storesAdd(IMPORT_STORE.id, IMPORT_STORE.name);
+    setWantedId(IMPORT_STORE.id);
+    writeLastStore(IMPORT_STORE.id);
+    await refreshStores();
+    return IMPORT_STORE.id;
+  }, [refreshStores]);
+
+  const onImported = useCallback(
+    (imported: ImportReport) => {
+      setWantedId(imported.store_id);
+      writeLastStore(imported.store_id);
+      void refreshStores();
+      setCountReload((n) => n + 1);
+      setImportGen((n) => n + 1);
+    },
+    [refreshStores],
+  );
 
   const loadSample = async () => {
     const target = selectedId ?? DEFAULT_STORE_ID;
@@ -127,17 +138,33 @@ export function App() {
             ? 'You have no fan list yet. Try Fanbase with made-up fans to see how it works.'
             : `${selected.name === '' ? selected.id : selected.name} has no fans yet. Try it with made-up fans to see how it works.`}
         </p>
+        <p>To bring your own list, drop a CSV export (ActiveCampaign, Mailchimp, Kit, …) on this window or use Import CSV.</p>
       </EmptyState>
     );
   } else if (count === null) {
     content = <div className="quiet-state">Counting fans…</div>;
   } else {
-    content = <ContactsTable key={`${selectedId}:${count}:${generation}`} count={count} win={win} version={version} />;
+    content = <ContactsView key={`${selected.id}:${importGen}`} storeId={selected.id} onError={setError} onDataChanged={onDataChanged} />;
   }
 
   return (
     <div className="app">
-      <TopBar stores={stores} selectedId={selectedId} onSelect={selectStore} count={count} />
+      <TopBar
+        stores={stores}
+        selectedId={selectedId}
+        onSelect={selectStore}
+        count={count}
+        conversion={conversion !== null && conversion.storeId === selectedId ? conversion.value : null}
+        actions={
+          <ImportLauncher
+            storeId={selectedId}
+            storeName={selected === null ? IMPORT_STORE.name : selected.name === '' ? selected.id : selected.name}
+            ensureStore={ensureImportStore}
+            onImported={onImported}
+            onError={setError}
+          />
+        }
+      />
       {error !== null && <ErrorBanner message={error.message} onDismiss={() => setError(null)} />}
       <main className="content">{content}</main>
     </div>

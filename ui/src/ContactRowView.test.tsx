@@ -71,13 +71,32 @@ describe('ContactRowView', () => {
       contact.email,
       contact.name,
       'Subscriber',
+      '—', // no platform account
+      'Active',
       'pianotheory+3',
       '1,234',
       '—',
       'Jazz',
       '—',
       '—',
+      '$1.00',
     ]);
+  });
+
+  it('shows the Registered user badge and a user without a fan record', () => {
+    const contact: ContactRow = {
+      ...makeContact(2),
+      type: '' as ContactRow['type'],
+      status: '' as ContactRow['status'],
+      has_account: true,
+      fan: false,
+      id: -3,
+    };
+    render(<Harness contact={contact} index={0} />);
+    const row = screen.getByTestId('contact-row');
+    expect(row.getAttribute('data-fan')).toBe('false');
+    expect(row.textContent).toContain('Registered user');
+    expect(row.textContent).toContain('No fan record');
   });
 
   it('renders a placeholder for rows not loaded yet', () => {

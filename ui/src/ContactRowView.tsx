@@ -1,6 +1,6 @@
 // Owns how one table row looks: a loaded contact row (cells from the column model) or its loading placeholder.
 import { flexRender, type Row } from '@tanstack/react-table';
-import { memo, type CSSProperties } from 'react';
+import { memo, type CSSProperties, type MouseEvent } from 'react';
 import type { IndexedContact } from './contactColumns';
 
 export const ROW_HEIGHT = 36;
@@ -14,10 +14,13 @@ interface ContactRowViewProps {
   top: number;
   template: string;
   active: boolean;
-  onSelect: (index: number) => void;
+  /** Part of the multi-row selection (bulk actions). */
+  selected?: boolean;
+  onSelect: (index: number, e: MouseEvent) => void;
+  onOpen?: (index: number) => void;
 }
 
-function ContactRowViewImpl({ row, top, template, active, onSelect }: ContactRowViewProps) {
+function ContactRowViewImpl({ row, top, template, active, selected = false, onSelect, onOpen }: ContactRowViewProps) {
   const { index, contact } = row.original;
   const style: CSSProperties = { transform: `translateY(${top}px)`, gridTemplateColumns: template };
   return (
@@ -25,14 +28,21 @@ function ContactRowViewImpl({ row, top, template, active, onSelect }: ContactRow
       role="row"
       id={rowDomId(index)}
       aria-rowindex={index + 2}
-      aria-selected={active}
-      className={active ? 'row is-active' : 'row'}
+      aria-selected={selected || active}
+      className={['row', active ? 'is-active' : '', selected ? 'is-selected' : ''].filter(Boolean).join(' ')}
       data-testid="contact-row"
       data-index={index}
       data-email={contact.email}
       data-status={contact.status}
       style={style}
-      onMouseDown={() => onSelect(index)}
+      data-id={contact.id}
+      data-fan={contact.fan === false ? 'false' : 'true'}
+      onMouseDown={(e) => {
+        // Shift-click selects a range: keep the browser from selecting text instead.
+        if (e.shiftKey) e.preventDefault();
+        onSelect(index, e);
+      }}
+      onDoubleClick={() => onOpen?.(index)}
     >
       {row.getVisibleCells().map((cell) => {
         const align = cell.column.columnDef.meta?.align;

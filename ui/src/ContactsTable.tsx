@@ -1,4 +1,4 @@
-// Owns the virtualized contacts table: column header, visible rows, scrolling, keyboard navigation and feeding the visible range to the window cache.
+// Owns the virtualized contacts table: sortable column header, visible rows, scrolling, selection clicks, keyboard navigation and feeding the visible range to the window cache.
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import {
   elementScroll,
@@ -6,8 +6,19 @@ import {
   useVirtualizer,
   type Virtualizer,
 } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ContactRow } from './api';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import type { ContactRow, Sort, SortField } from './api';
+import { ariaSort } from './contactQuery';
+import type { ClickModifiers } from './selection';
 import { contactColumns, gridTemplate, type IndexedContact } from './contactColumns';
 import { ContactRowView, LoadingRow, ROW_HEIGHT, rowDomId } from './ContactRowView';
 import type { ContactsWindow } from './contactsWindow';
@@ -23,9 +34,33 @@ export interface ContactsTableProps {
   win: ContactsWindow<ContactRow> | null;
   /** Changes whenever the window has new rows. */
   version: number;
+  /** Current sort; headers of sortable columns are buttons when `onSort` is given. */
+  sort?: Sort;
+  onSort?: (field: SortField) => void;
+  columnVisibility?: Record<string, boolean>;
+  /** Ids of the selected contacts. */
+  selected?: ReadonlySet<number>;
+  onRowClick?: (index: number, mods: ClickModifiers) => void;
+  /** Enter or double-click on a row. */
+  onOpen?: (index: number) => void;
+  /** Space on the highlighted row. */
+  onToggle?: (index: number) => void;
 }
 
-export function ContactsTable({ count, win, version }: ContactsTableProps) {
+const NOTHING_SELECTED: ReadonlySet<number> = new Set();
+
+export function ContactsTable({
+  count,
+  win,
+  version,
+  sort,
+  onSort,
+  columnVisibility,
+  selected = NOTHING_SELECTED,
+  onRowClick,
+  onOpen,
+  onToggle,
+}: ContactsTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [viewportHeight, setViewportHeight] = useState(0);
   const [active, setActive] = useState<number | null>(null);
@@ -91,6 +126,7 @@ export function ContactsTable({ count, win, version }: ContactsTableProps) {
     columns: contactColumns,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (r) => String(r.index),
+    state: columnVisibility === undefined ? {} : { columnVisibility },
   });
 
   const leafColumns = table.getVisibleLeafColumns();
@@ -124,6 +160,13 @@ export function ContactsTable({ count, win, version }: ContactsTableProps) {
     // Without a highlighted row, start from the first fully visible one.
     const firstVisible = el === null ? 0 : Math.ceil(scaleRef.current.toVirtual(el.scrollTop) / ROW_HEIGHT);
     const current = active ?? Math.min(count - 1, firstVisible);
+    if (e.key === 'Enter' || e.key === ' ') {
+      if (active === null) return;
+      e.preventDefault();
+      if (e.key === 'Enter') onOpen?.(active);
+      else onToggle?.(active);
+      return;
+    }
     let next: number;
     switch (e.key) {
       case 'ArrowDown':
@@ -153,7 +196,15 @@ export function ContactsTable({ count, win, version }: ContactsTableProps) {
     ensureVisible(next);
   };
 
-  const onSelect = useCallback((index: number) => setActive(index), []);
+  const onRowClickRef = useRef(onRowClick);
+  onRowClickRef.current = onRowClick;
+  const onOpenRef = useRef(onOpen);
+  onOpenRef.current = onOpen;
+  const onSelect = useCallback((index: number, e: MouseEvent) => {
+    setActive(index);
+    onRowClickRef.current?.(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+  }, []);
+  const onDoubleClick = useCallback((index: number) => onOpenRef.current?.(index), []);
 
   return (
     <div
@@ -176,15 +227,39 @@ export function ContactsTable({ count, win, version }: ContactsTableProps) {
       >
         {table.getHeaderGroups().map((group) => (
           <div key={group.id} role="row" aria-rowindex={1} className="row row-header" style={{ gridTemplateColumns: template }}>
-            {group.headers.map((header) => (
-              <div
-                key={header.id}
-                role="columnheader"
-                className={header.column.columnDef.meta?.align === 'end' ? 'cell cell-end' : 'cell'}
-              >
-                {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
-              </div>
-            ))}
+            {group.headers.map((header) => {
+              const meta = header.column.columnDef.meta;
+              const field = onSort === undefined || sort === undefined ? undefined : meta?.sort;
+              const label = header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext());
+              const state = sort === undefined ? undefined : ariaSort(sort, field);
+              return (
+                <div
+                  key={header.id}
+                  role="columnheader"
+                  aria-sort={state}
+                  data-column={header.column.id}
+                  className={meta?.align === 'end' ? 'cell cell-end' : 'cell'}
+                >
+                  {field === undefined ? (
+                    label
+                  ) : (
+                    <button
+                      type="button"
+                      className="sort-button"
+                      data-testid="sort-header"
+                      data-sort={field}
+                      title={`Sort by ${String(header.column.columnDef.header)}`}
+                      onClick={() => onSort?.(field)}
+                    >
+                      <span>{label}</span>
+                      <span className="sort-arrow" aria-hidden="true">
+                        {state === 'ascending' ? '▲' : state === 'descending' ? '▼' : ''}
+                      </span>
+                    </button>
+                  )}
+                </div>
+              );
+            })}
           </div>
         ))}
         {/* Rows sit at their virtual offsets; the layer shift maps them into a compressed scroll area. */}
@@ -198,7 +273,9 @@ export function ContactsTable({ count, win, version }: ContactsTableProps) {
                 top={item.start}
                 template={template}
                 active={active === item.index}
+                selected={selected.has(row.original.contact.id)}
                 onSelect={onSelect}
+                onOpen={onDoubleClick}
               />
             ) : (
               <LoadingRow

@@ -1,17 +1,22 @@
 // Owns the top bar: app name, store switcher and the exact fan count of the selected store.
-import type { Store } from './api';
+import type { ReactNode } from 'react';
+import type { Conversion, Store } from './api';
 import { Select } from './components';
-import { formatFanCount, formatNumber } from './format';
+import { formatFanCount, formatNumber, formatPercent } from './format';
 
 export interface TopBarProps {
+  /** Buttons shown at the right of the bar, before the count. */
+  actions?: ReactNode;
   stores: Store[] | null;
   selectedId: string | null;
   onSelect: (id: string) => void;
   /** Exact count of the selected store; null while it is being counted. */
   count: number | null;
+  /** Fans with a platform account ÷ fans; null while unknown. */
+  conversion?: Conversion | null;
 }
 
-export function TopBar({ stores, selectedId, onSelect, count }: TopBarProps) {
+export function TopBar({ stores, selectedId, onSelect, count, conversion = null, actions }: TopBarProps) {
   const options = (stores ?? []).map((s) => ({ value: s.id, label: s.name === '' ? s.id : s.name }));
   return (
     <header className="topbar">
@@ -27,6 +32,17 @@ export function TopBar({ stores, selectedId, onSelect, count }: TopBarProps) {
         placeholder={stores === null ? 'Loading…' : 'No stores yet'}
       />
       <span className="spacer" />
+      {actions}
+      {conversion !== null && conversion.fans > 0 && (
+        <span
+          className="conversion-rate"
+          data-testid="conversion-rate"
+          data-rate={conversion.rate}
+          title={`${formatNumber(conversion.with_account)} of ${formatNumber(conversion.fans)} fans have a platform account`}
+        >
+          <span className="conversion-value">{formatPercent(conversion.rate)}</span> have an account
+        </span>
+      )}
       <span
         className="fan-count"
         data-testid="fan-count"

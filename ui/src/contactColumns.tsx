@@ -1,8 +1,8 @@
 // Owns the contacts table's column model (TanStack Table column definitions and cell renderers).
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
-import type { ContactRow, ContactType } from './api';
+import type { ContactRow, ContactType, SortField } from './api';
 import { Badge, Chip, type BadgeTone } from './components';
-import { formatDate, formatNumber, orDash, typeLabel } from './format';
+import { formatDate, formatMoney, formatNumber, orDash, statusLabel, typeLabel } from './format';
 
 /** One loaded row as the table sees it: the contact and its absolute index in the list. */
 export interface IndexedContact {
@@ -15,6 +15,10 @@ declare module '@tanstack/react-table' {
     /** Share of the spare width this column takes (0 = fixed width). */
     grow?: number;
     align?: 'start' | 'end';
+    /** The domain sort field of this column; absent = not sortable. */
+    sort?: SortField;
+    /** Hidden until the user shows it (column menu). */
+    hiddenByDefault?: boolean;
   }
 }
 
@@ -68,25 +72,45 @@ export const contactColumns: ColumnDef<IndexedContact, any>[] = [
   col.accessor((r) => r.contact.email, {
     id: 'email',
     header: 'Email',
-    size: 220,
-    meta: { grow: 2 },
+    size: 210,
+    meta: { grow: 2, sort: 'email' },
     cell: (c) => <Text value={c.getValue<string>()} />,
   }),
   col.accessor((r) => r.contact.name, {
     id: 'name',
     header: 'Name',
     size: 140,
-    meta: { grow: 2 },
+    meta: { grow: 2, sort: 'name' },
     cell: (c) => <Text value={c.getValue<string>()} />,
   }),
   col.accessor((r) => r.contact.type, {
     id: 'type',
     header: 'Type',
     size: 112,
+    meta: { sort: 'type' },
     cell: (c) => {
       const t = c.getValue<ContactType>();
+      if ((t as string) === '') return <span className="cell-text is-empty">No fan record</span>;
       return <Badge tone={TYPE_TONES[t] ?? 'neutral'}>{typeLabel(t)}</Badge>;
     },
+  }),
+  col.accessor((r) => r.contact.has_account, {
+    id: 'account',
+    header: 'Account',
+    size: 128,
+    cell: (c) =>
+      c.getValue<boolean>() ? (
+        <Badge tone="info">Registered user</Badge>
+      ) : (
+        <span className="cell-text is-empty">—</span>
+      ),
+  }),
+  col.accessor((r) => r.contact.status, {
+    id: 'status',
+    header: 'Status',
+    size: 112,
+    meta: { sort: 'status', hiddenByDefault: true },
+    cell: (c) => <Text value={statusLabel(c.getValue<string>())} />,
   }),
   col.accessor((r) => r.contact.tags, {
     id: 'tags',
@@ -98,40 +122,56 @@ export const contactColumns: ColumnDef<IndexedContact, any>[] = [
   col.accessor((r) => r.contact.score, {
     id: 'score',
     header: 'Score',
-    size: 68,
-    meta: { align: 'end' },
+    size: 72,
+    meta: { align: 'end', sort: 'score' },
     cell: (c) => <span className="cell-text num">{formatNumber(c.getValue<number>())}</span>,
   }),
   col.accessor((r) => r.contact.daw, {
     id: 'daw',
     header: 'DAW',
     size: 112,
-    meta: { grow: 1 },
+    meta: { grow: 1, sort: 'daw' },
     cell: (c) => <Text value={c.getValue<string>()} />,
   }),
   col.accessor((r) => r.contact.type_of_music, {
     id: 'genre',
     header: 'Genre',
     size: 100,
-    meta: { grow: 1 },
+    meta: { grow: 1, sort: 'type_of_music', hiddenByDefault: true },
     cell: (c) => <Text value={c.getValue<string>()} />,
   }),
   col.accessor((r) => r.contact.student_level, {
     id: 'level',
     header: 'Level',
     size: 116,
+    meta: { sort: 'student_level', hiddenByDefault: true },
     cell: (c) => <Text value={c.getValue<string>()} />,
   }),
   col.accessor((r) => r.contact.last_open_date, {
     id: 'lastOpen',
     header: 'Last open',
     size: 120,
+    meta: { sort: 'last_open_date' },
     cell: (c) => {
       const ms = c.getValue<number | null>();
       return <span className={ms === null ? 'cell-text is-empty' : 'cell-text'}>{formatDate(ms)}</span>;
     },
   }),
+  col.accessor((r) => r.contact.total_spent, {
+    id: 'spent',
+    header: 'Spent',
+    size: 92,
+    meta: { align: 'end', sort: 'total_spent', hiddenByDefault: true },
+    cell: (c) => <span className="cell-text num">{formatMoney(c.getValue<number>())}</span>,
+  }),
 ];
+
+/** Which columns show when the user has not chosen (TanStack `columnVisibility`). */
+export function defaultColumnVisibility(): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const c of contactColumns) if (c.id !== undefined) out[c.id] = c.meta?.hiddenByDefault !== true;
+  return out;
+}
 
 /** CSS grid template for the columns: fixed widths, with growable columns sharing spare space. */
 export function gridTemplate(columns: { getSize(): number; columnDef: { meta?: { grow?: number } } }[]): string {

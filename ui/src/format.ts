@@ -35,3 +35,20 @@ export const TYPE_LABELS: Record<ContactType, string> = {
 export function typeLabel(t: string): string {
   return (TYPE_LABELS as Record<string, string>)[t] ?? t;
 }
+
+const moneyFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+/** An amount in currency units, e.g. "$1,234.50". */
+export function formatMoney(amount: number): string {
+  return moneyFormat.format(amount);
+}
+
+/** "active" → "Active"; '' stays ''. */
+export function statusLabel(status: string): string {
+  return status === '' ? '' : status.charAt(0).toUpperCase() + status.slice(1);
+}
+
+/** A share as a percentage with one decimal, e.g. 0.1234 → "12.3%". */
+export function formatPercent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}

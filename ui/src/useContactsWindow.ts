@@ -1,6 +1,6 @@
 // Owns the React binding of the contacts window cache: one window per store and count, re-rendering as pages arrive.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { contactsPage, toApiError, type ApiError, type ContactRow } from './api';
+import { contactsPage, toApiError, type ApiError, type ContactRow, type ContactsQuery } from './api';
 import { ContactsWindow } from './contactsWindow';
 
 const noSubscribe = () => () => {};
@@ -17,20 +17,27 @@ export function useContactsWindow(
   count: number | null,
   generation: number,
   handlers: ContactsWindowHandlers,
+  /** Sort and filter; absent = every fan by email. A new query builds a new window. */
+  query?: ContactsQuery,
 ): { win: ContactsWindow<ContactRow> | null; version: number } {
   const handlersRef = useRef(handlers);
   handlersRef.current = handlers;
   const [current, setCurrent] = useState<{ key: string; win: ContactsWindow<ContactRow> } | null>(null);
-  const key = `${storeId ?? ''}\u0000${count ?? ''}\u0000${generation}`;
+  const queryKey = query === undefined ? '' : JSON.stringify(query);
+  const key = `${storeId ?? ''}\u0000${count ?? ''}\u0000${generation}\u0000${queryKey}`;
+  const queryRef = useRef(query);
+  queryRef.current = query;
 
   useEffect(() => {
     if (storeId === null || count === null || count === 0) {
       setCurrent(null);
       return;
     }
+    // The window belongs to the query of its key: later queries get their own window.
+    const q = queryRef.current;
     const w = new ContactsWindow<ContactRow>({
       count,
-      fetchPage: (req) => contactsPage(storeId, req),
+      fetchPage: (req) => contactsPage(storeId, req, q),
       onError: (err) => handlersRef.current.onError(toApiError(err)),
       onMismatch: () => handlersRef.current.onMismatch(),
     });

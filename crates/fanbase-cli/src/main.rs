@@ -1,12 +1,20 @@
 //! The `fanbase` binary: parses arguments, opens the database, calls one domain function, prints.
 
+mod admin_cmd;
 mod args;
+mod campaign_cmd;
+mod contacts_cmd;
+mod filter_args;
+mod import_cmd;
 mod output;
+mod segments_cmd;
+mod sync_cmd;
+mod tags_cmd;
 
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use fanbase_core::{contacts, db, demo, now_ms, stores, Db};
+use fanbase_core::{db, demo, now_ms, stores, Db};
 
 use args::{Cli, Command, ContactsCommand, StoresCommand};
 use output::{print_json_or, Failure};
@@ -47,22 +55,40 @@ async fn dispatch(db: &Db, command: Command) -> Result<(), Failure> {
                 format!("added {} sample fans and {} users to {store}", filled.fans, filled.users)
             })
         }
-        Command::Contacts { command: ContactsCommand::Count { store, json } } => {
-            let count = contacts::count(db, &store).await?;
-            print_json_or(json, &serde_json::json!({ "count": count }), || count.to_string())
+        Command::Segments { command } => segments_cmd::segments(db, command).await,
+        Command::Score { command } => segments_cmd::score(db, command).await,
+        Command::Engagement { command } => segments_cmd::engagement(db, command).await,
+        Command::Users { command } => admin_cmd::users(db, command).await,
+        Command::Stats(args) => admin_cmd::stats(db, args).await,
+        Command::Smtp { command } => campaign_cmd::smtp(db, command).await,
+        Command::Campaign { command } => campaign_cmd::campaign(db, command).await,
+        Command::Import(args) => import_cmd::import(db, args).await,
+        Command::Sync(command) => sync_cmd::run(db, command).await,
+        Command::Export { store, out } => import_cmd::export(db, &store, out).await,
+        Command::Contacts { command: ContactsCommand::Show { store, email, json } } => {
+            import_cmd::show(db, &store, &email, json).await
         }
-        Command::Contacts { command: ContactsCommand::List { store, sort, limit, after, json } } => {
-            let req = contacts::PageRequest { sort: args::parse_sort(&sort)?, after, limit, ..Default::default() };
-            let page = contacts::page(db, &store, &req).await?;
-            let value = serde_json::json!({ "rows": page.rows, "next": page.next });
-            print_json_or(json, &value, || {
-                page.rows
-                    .iter()
-                    .map(|r| format!("{}\t{}\t{}\t{}", r.email, r.name, r.kind, r.score))
-                    .chain(page.next.iter().map(|n| format!("next: {n}")))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
+        Command::Contacts { command: ContactsCommand::Count { store, json, segment, segment_name, filter } } => {
+            if let Some(seg) =
+                segments_cmd::segment_arg(db, &store, segment.as_deref(), segment_name.as_deref()).await?
+            {
+                if !filter.is_empty() {
+                    return Err(fanbase_core::Error::InvalidArgument(
+                        "give either a segment or --search/filter flags, not both".into(),
+                    )
+                    .into());
+                }
+                return segments_cmd::count(db, &store, &seg, json).await;
+            }
+            contacts_cmd::count(db, &store, &filter, json).await
         }
+        Command::Contacts { command: ContactsCommand::List { store, sort, limit, after, filter, json } } => {
+            contacts_cmd::list(db, &store, &sort, limit, after, &filter, json).await
+        }
+        Command::Contacts { command: ContactsCommand::Set(args) } => contacts_cmd::set(db, args).await,
+        Command::Contacts { command: ContactsCommand::Conversion { store, json } } => {
+            contacts_cmd::conversion(db, &store, json).await
+        }
+        Command::Tags { command } => tags_cmd::run(db, command).await,
     }
 }

@@ -16,7 +16,30 @@ impl From<fanbase_core::Error> for Failure {
     }
 }
 
+impl From<fanbase_import::Error> for Failure {
+    fn from(e: fanbase_import::Error) -> Self {
+        Failure { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl From<fanbase_sync::Error> for Failure {
+    fn from(e: fanbase_sync::Error) -> Self {
+        Failure { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl From<fanbase_campaign::Error> for Failure {
+    fn from(e: fanbase_campaign::Error) -> Self {
+        Failure { code: e.code(), message: e.to_string() }
+    }
+}
+
 impl Failure {
+    /// A failure of the command line itself (a file it cannot read, bad input on stdin).
+    pub fn new(code: &'static str, message: String) -> Failure {
+        Failure { code, message }
+    }
+
     pub fn report(self) -> ExitCode {
         eprintln!("error[{}]: {}", self.code, self.message);
         ExitCode::FAILURE

@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod stores;
+pub mod tags;
 pub mod text;
 
 pub use db::Db;

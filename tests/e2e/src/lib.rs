@@ -153,8 +153,22 @@ impl App {
     /// Ends the session (which closes the window) and stops the driver.
     pub async fn quit(mut self) {
         let _ = self.client.clone().close().await;
+        self.stop_driver();
+    }
+
+    fn stop_driver(&mut self) {
+        if let Ok(Some(_)) = self.driver.try_wait() {
+            return;
+        }
         let group = format!("-{}", self.driver.id());
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.driver.wait();
+    }
+}
+
+impl Drop for App {
+    /// A test that panics before `quit` still stops its driver, app and WebKitWebDriver.
+    fn drop(&mut self) {
+        self.stop_driver();
     }
 }

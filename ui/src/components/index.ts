@@ -8,3 +8,5 @@ export { Select } from './Select';
 export type { SelectOption } from './Select';
 export { EmptyState } from './EmptyState';
 export { ErrorBanner } from './ErrorBanner';
+export { Dialog } from './Dialog';
+export { Toast } from './Toast';

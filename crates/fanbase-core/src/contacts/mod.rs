@@ -1,8 +1,21 @@
-//! Contacts (fans, table `customers`): the rows the contacts view shows, counts and keyset pages.
+//! Contacts (fans, table `customers`): the rows the contacts view shows, counts and keyset pages,
+//! search and filters, the unified fans + users view, and edits recorded for sync.
 
+pub(crate) mod changes;
+mod count;
+mod edit;
+pub mod filter;
 mod page;
+pub(crate) mod plan;
+pub mod search;
+mod show;
 
-pub use page::{page, Page, PageRequest, Sort, SortField};
+pub use changes::Origin;
+pub use count::{conversion, count_matching, Conversion};
+pub use edit::{set_fields, set_fields_raw, Edited, EDITABLE_FIELDS};
+pub use filter::ContactFilter;
+pub use page::{page, page_matching, Page, PageRequest, Sort, SortField, MAX_PAGE};
+pub use show::{show, Contact};
 
 use serde::Serialize;
 
@@ -30,6 +43,47 @@ pub struct ContactRow {
     /// In currency units (dollars); stored as integer cents.
     pub total_spent: f64,
     pub has_account: bool,
+    /// Lead / paying / subscriber from `type`, and registered_user when `has_account`.
+    pub badges: Vec<Badge>,
+    /// False for a registered user without a fan record in this store (only in the unified view;
+    /// such a row has a negative `id`, empty fan fields and cannot be edited or tagged).
+    pub fan: bool,
+    /// The platform id of the registered user with this email, if any.
+    pub user_id: Option<String>,
+}
+
+/// A badge shown beside a contact in the unified view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    Lead,
+    Paying,
+    Subscriber,
+    RegisteredUser,
+}
+
+impl Badge {
+    /// The badges of a contact of type `kind` ('' for a user without a fan record).
+    pub fn of(kind: &str, has_account: bool) -> Vec<Badge> {
+        let by_type = match kind {
+            "lead" => Some(Badge::Lead),
+            "paying" => Some(Badge::Paying),
+            "subscription" => Some(Badge::Subscriber),
+            _ => None,
+        };
+        by_type.into_iter().chain(has_account.then_some(Badge::RegisteredUser)).collect()
+    }
+}
+
+/// The id of the store's fan with this email (compared case-insensitively).
+pub async fn id_by_email(db: &Db, store_id: &str, email: &str) -> Result<i64> {
+    let store_pk = stores::pk(db, store_id).await?;
+    sqlx::query_scalar("SELECT id FROM customers WHERE store_pk = ? AND email_norm = ?")
+        .bind(store_pk)
+        .bind(crate::text::normalize_email(email))
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| crate::Error::InvalidArgument(format!("no fan with email {email:?} in store {store_id:?}")))
 }
 
 /// The exact number of fans in a store.

@@ -8,7 +8,9 @@ use serde_json::Value;
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row as _;
 
-use super::ContactRow;
+use super::filter::{self, Bind, ContactFilter, Sql, USERS_ONLY};
+use super::plan;
+use super::{Badge, ContactRow};
 use crate::{stores, Db, Error, Result};
 
 /// A sortable column of the contacts view.
@@ -44,6 +46,29 @@ impl SortField {
             SortField::LastOpenDate => "c.last_open_date",
             SortField::CreatedAt => "c.created_at",
             SortField::TotalSpent => "c.total_spent_cents",
+        }
+    }
+
+    /// The same value for a registered user without a fan record: what users have, else a constant
+    /// that sorts like an unset fan field.
+    fn users_column(self) -> &'static str {
+        match self {
+            SortField::Email => "u.email_norm",
+            SortField::Name => "u.name COLLATE NOCASE",
+            SortField::CreatedAt => "u.created_at",
+            SortField::Type | SortField::Status | SortField::Daw | SortField::TypeOfMusic | SortField::StudentLevel => {
+                "''"
+            }
+            // Not a bare `0`: in ORDER BY that would mean "column 0".
+            SortField::Score | SortField::LastOpenDate | SortField::TotalSpent => "CAST(0 AS INTEGER)",
+        }
+    }
+
+    /// The collation the column compares with (the NOCASE columns of `customers`).
+    fn collation(self) -> &'static str {
+        match self {
+            SortField::Name | SortField::Daw | SortField::TypeOfMusic | SortField::StudentLevel => " COLLATE NOCASE",
+            _ => "",
         }
     }
 
@@ -84,8 +109,24 @@ pub struct Page {
 
 pub const MAX_PAGE: u32 = 1000;
 
-/// Reads one page of a store's contacts.
+/// Reads one page of a store's contacts (every fan, no filter).
 pub async fn page(db: &Db, store_id: &str, req: &PageRequest) -> Result<Page> {
+    page_matching(db, store_id, &ContactFilter::default(), req).await
+}
+
+/// Reads one page of the store's contacts that match `filter`, in `req.sort` order. With
+/// `filter.include_users` the page also holds registered users without a fan record (negative ids).
+pub async fn page_matching(db: &Db, store_id: &str, filter: &ContactFilter, req: &PageRequest) -> Result<Page> {
+    page_planned(db, store_id, filter, req, plan::Caps::default()).await
+}
+
+pub(crate) async fn page_planned(
+    db: &Db,
+    store_id: &str,
+    filter: &ContactFilter,
+    req: &PageRequest,
+    caps: plan::Caps,
+) -> Result<Page> {
     if req.limit == 0 || req.limit > MAX_PAGE {
         return Err(Error::InvalidArgument(format!("limit must be 1..={MAX_PAGE}, got {}", req.limit)));
     }
@@ -98,35 +139,63 @@ pub async fn page(db: &Db, store_id: &str, req: &PageRequest) -> Result<Page> {
         Some(c) => Some(decode_cursor(c, req.sort)?),
         None => None,
     };
+    let anchor = match anchor {
+        Some((Value::String(s), id)) => Some((Bind::Text(s), id)),
+        Some((Value::Number(n), id)) => {
+            Some((Bind::Int(n.as_i64().ok_or_else(|| Error::InvalidCursor("bad number".into()))?), id))
+        }
+        Some(_) => return Err(Error::InvalidCursor("bad value".into())),
+        None => None,
+    };
 
-    let col = req.sort.field.column();
+    let mut conn = db.pool().acquire().await?;
+    let compiled = filter::compile(&mut conn, store_pk, filter).await?;
     // Reading backward flips the direction; the rows are reversed into display order after.
     let ascending = req.sort.desc == backward;
     let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
-    let keyset = if anchor.is_some() { format!("AND ({col}, c.id) {cmp} (?, ?)") } else { String::new() };
-    let sql = format!(
-        "SELECT c.id, c.email, c.name, c.type, c.status, c.score, c.daw, c.type_of_music,
-                c.student_level, c.last_open_date, c.total_spent_cents,
-                EXISTS (SELECT 1 FROM users u WHERE u.email_norm = c.email_norm) AS has_account,
-                (SELECT json_group_array(name) FROM
-                    (SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
-                     WHERE ct.customer_id = c.id ORDER BY t.name_norm)) AS tags,
-                {col} AS sort_value
-         FROM customers c
-         WHERE c.store_pk = ? {keyset}
-         ORDER BY {col} {dir}, c.id {dir}
-         LIMIT ?"
-    );
-    let mut query = sqlx::query(&sql).bind(store_pk);
-    if let Some((value, id)) = &anchor {
-        query = match value {
-            Value::String(s) => query.bind(s.clone()),
-            Value::Number(n) => query.bind(n.as_i64().ok_or_else(|| Error::InvalidCursor("bad number".into()))?),
-            _ => return Err(Error::InvalidCursor("bad value".into())),
+    let fetch = Bind::Int(i64::from(req.limit) + 1);
+    let seek_and_order = |sql: &mut Sql, col: &str, key: &str| {
+        if let Some((value, id)) = &anchor {
+            sql.push(format!(" AND ({col}, {key}) {cmp} (?, ?)")).bind(value.clone()).bind(Bind::Int(*id));
         }
-        .bind(*id);
-    }
-    let fetched = query.bind(i64::from(req.limit) + 1).fetch_all(db.pool()).await?;
+        sql.push(format!(" ORDER BY {col} {dir}, {key} {dir} LIMIT ?")).bind(fetch.clone());
+    };
+
+    let field = req.sort.field;
+    let col = field.column();
+    // Late columns: the inner query finds the page's ids and sort values only; the tags and account
+    // of each row are read for the rows of the page, not for every candidate sorted on the way.
+    let mut fans = Sql::default();
+    fans.push(format!(
+        "SELECT {FAN_COLUMNS}, top.sort_value AS sort_value FROM (SELECT c.id AS id, {col} AS sort_value"
+    ));
+    fans.append(&plan::page_from(&mut conn, store_pk, &compiled, col, caps).await?);
+    seek_and_order(&mut fans, col, "c.id");
+    fans.push(format!(
+        ") AS top CROSS JOIN customers c ON c.id = top.id ORDER BY top.sort_value{coll} {dir}, top.id {dir}",
+        coll = field.collation()
+    ));
+    let sql = match &compiled.users {
+        None => fans,
+        Some(users_cond) => {
+            let ucol = field.users_column();
+            let mut users = Sql::default();
+            users
+                .push(format!("SELECT {USER_COLUMNS}, {ucol} AS sort_value FROM users u WHERE {USERS_ONLY}"))
+                .bind(Bind::Int(store_pk))
+                .append(users_cond);
+            seek_and_order(&mut users, ucol, "-u.rowid");
+            let mut both = Sql::default();
+            both.push("SELECT * FROM (")
+                .append(&fans)
+                .push(") UNION ALL SELECT * FROM (")
+                .append(&users)
+                .push(format!(") ORDER BY sort_value{} {dir}, id {dir} LIMIT ?", field.collation()))
+                .bind(fetch.clone());
+            both
+        }
+    };
+    let fetched = sqlx::query_with(&sql.text, sql.arguments()?).fetch_all(&mut *conn).await?;
     let more = fetched.len() > req.limit as usize;
     let mut rows =
         fetched.iter().take(req.limit as usize).map(|row| row_to_contact(row, req.sort)).collect::<Result<Vec<_>>>()?;
@@ -146,6 +215,21 @@ pub async fn page(db: &Db, store_id: &str, req: &PageRequest) -> Result<Page> {
     Ok(Page { rows, next, prev })
 }
 
+/// The columns of a fan row; `user_id` is the first registered user with the same email.
+const FAN_COLUMNS: &str = "c.id AS id, c.email AS email, c.name AS name, c.type AS type, c.status AS status,
+    c.score AS score, c.daw AS daw, c.type_of_music AS type_of_music, c.student_level AS student_level,
+    c.last_open_date AS last_open_date, c.total_spent_cents AS total_spent_cents,
+    (SELECT u.id FROM users u WHERE u.email_norm = c.email_norm ORDER BY u.rowid LIMIT 1) AS user_id,
+    (SELECT json_group_array(name) FROM
+        (SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+         WHERE ct.customer_id = c.id ORDER BY t.name_norm)) AS tags,
+    1 AS fan";
+
+/// The same columns for a registered user without a fan record: id is minus the user's rowid.
+const USER_COLUMNS: &str = "-u.rowid AS id, u.email AS email, u.name AS name, '' AS type, '' AS status,
+    0 AS score, '' AS daw, '' AS type_of_music, '' AS student_level, 0 AS last_open_date,
+    0 AS total_spent_cents, u.id AS user_id, '[]' AS tags, 0 AS fan";
+
 fn row_to_contact(row: &SqliteRow, sort: Sort) -> Result<ContactRow> {
     let id: i64 = row.try_get("id")?;
     let sort_value: Value = match row.try_get::<i64, _>("sort_value") {
@@ -155,12 +239,16 @@ fn row_to_contact(row: &SqliteRow, sort: Sort) -> Result<ContactRow> {
     let tags: String = row.try_get("tags")?;
     let last_open: i64 = row.try_get("last_open_date")?;
     let cents: i64 = row.try_get("total_spent_cents")?;
+    let kind: String = row.try_get("type")?;
+    let user_id: Option<String> = row.try_get("user_id")?;
+    let fan: bool = row.try_get("fan")?;
     Ok(ContactRow {
         id,
         cursor: encode_cursor(sort, &sort_value, id),
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        kind: row.try_get("type")?,
+        badges: Badge::of(&kind, user_id.is_some()),
+        kind,
         status: row.try_get("status")?,
         tags: serde_json::from_str(&tags).map_err(|e| Error::InvalidArgument(e.to_string()))?,
         score: row.try_get("score")?,
@@ -169,7 +257,9 @@ fn row_to_contact(row: &SqliteRow, sort: Sort) -> Result<ContactRow> {
         student_level: row.try_get("student_level")?,
         last_open_date: (last_open > 0).then_some(last_open),
         total_spent: cents as f64 / 100.0,
-        has_account: row.try_get("has_account")?,
+        has_account: user_id.is_some(),
+        fan,
+        user_id,
     })
 }
 
