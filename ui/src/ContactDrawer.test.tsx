@@ -133,7 +133,7 @@ describe('ContactDrawer', () => {
     const score = (await screen.findByTestId('field-score')) as HTMLInputElement;
     fireEvent.change(score, { target: { value: '999' } });
     await act(async () => fireEvent.blur(score));
-    expect(screen.getByText('score is out of range')).toBeTruthy();
+    expect(await screen.findByText('score is out of range')).toBeTruthy();
     expect(score.value).toBe('999');
   });
 
