@@ -146,16 +146,18 @@ pub enum Claim {
 
 /// Marks a peeked row `sending` with its Message-ID, in its own committed statement, if it is
 /// still queued and the fan is still active (re-checked here, just before the SMTP call); else
-/// marks it `skipped`.
-pub async fn claim(db: &Db, row_id: i64, message_id: &str, now: i64) -> Result<Claim> {
+/// marks it `skipped`. `seen_attempts` is the attempt count the caller peeked: a row another
+/// worker tried in between is `Lost`, so the attempt number recorded is never stale.
+pub async fn claim(db: &Db, row_id: i64, seen_attempts: i64, message_id: &str, now: i64) -> Result<Claim> {
     let claimed = sqlx::query(
         "UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, message_id = ?, updated_at = ?
-         WHERE id = ? AND state = 'queued'
+         WHERE id = ? AND state = 'queued' AND attempts = ?
            AND EXISTS (SELECT 1 FROM customers c WHERE c.id = campaign_recipients.customer_id AND c.status = 'active')",
     )
     .bind(message_id)
     .bind(now)
     .bind(row_id)
+    .bind(seen_attempts)
     .execute(db.pool())
     .await?;
     if claimed.rows_affected() == 1 {
@@ -165,10 +167,11 @@ pub async fn claim(db: &Db, row_id: i64, message_id: &str, now: i64) -> Result<C
         "UPDATE campaign_recipients SET state = 'skipped', updated_at = ?,
            smtp_reply = 'not sent: the fan is ' || IFNULL((SELECT c.status FROM customers c
                           WHERE c.id = campaign_recipients.customer_id), 'deleted')
-         WHERE id = ? AND state = 'queued'",
+         WHERE id = ? AND state = 'queued' AND attempts = ?",
     )
     .bind(now)
     .bind(row_id)
+    .bind(seen_attempts)
     .execute(db.pool())
     .await?;
     Ok(if skipped.rows_affected() == 1 { Claim::Skipped } else { Claim::Lost })

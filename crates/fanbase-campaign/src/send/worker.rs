@@ -270,7 +270,7 @@ async fn next_message(s: &Shared, conn: &mut AsyncSmtpConnection) -> Result<Step
         let attempt = row.attempts + 1;
         let message_id = message::message_id(cid, row.id, attempt, &s.r.campaign.from_email);
         let prepared = prepare(s, &row, &message_id).await;
-        match outbox::claim(db, row.id, &message_id, s.now()).await? {
+        match outbox::claim(db, row.id, row.attempts, &message_id, s.now()).await? {
             Claim::Lost => continue,
             Claim::Skipped => {
                 s.r.control.update(|p| {
