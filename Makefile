@@ -42,7 +42,8 @@ ui:
 build: ui
 	cargo build -p fanbase-desktop -p fanbase-cli
 
-lint:
+# Clippy compiles the desktop crate, whose generate_context! embeds ui/dist: build the UI first.
+lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
