@@ -7,6 +7,11 @@ import { formatNumber } from './format';
 import { pickStore, readLastStore, writeLastStore } from './lastStore';
 import { TopBar } from './TopBar';
 import { ImportLauncher } from './import/ImportLauncher';
+import { AreaNav, type Area } from './AreaNav';
+import { SegmentsArea } from './segments/SegmentsArea';
+import { CampaignsArea } from './campaigns/CampaignsArea';
+import { AdminArea } from './admin/AdminArea';
+import { SyncStatusBar } from './sync/SyncStatusBar';
 
 export const SAMPLE_ROWS = 20_000;
 export const DEFAULT_STORE_ID = 'demo';
@@ -26,6 +31,9 @@ export function App() {
   const [sampleBusy, setSampleBusy] = useState(false);
   /** Bumped after each import: the contacts view is built again on the new data. */
   const [importGen, setImportGen] = useState(0);
+  const [area, setArea] = useState<Area>('contacts');
+  /** Set from the platform's whoami: the Admin area shows only for platform admins. */
+  const [showAdmin] = useState(false);
 
   const report = useCallback((err: unknown) => setError(toApiError(err)), []);
 
@@ -121,7 +129,13 @@ export function App() {
   };
 
   let content;
-  if (stores === null) {
+  if (area === 'segments') {
+    content = <SegmentsArea storeId={selectedId} onError={setError} />;
+  } else if (area === 'campaigns') {
+    content = <CampaignsArea storeId={selectedId} onError={setError} />;
+  } else if (area === 'admin' && showAdmin) {
+    content = <AdminArea onError={setError} />;
+  } else if (stores === null) {
     content = <div className="quiet-state">Loading stores…</div>;
   } else if (selected === null || count === 0) {
     content = (
@@ -150,6 +164,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar
+        nav={<AreaNav area={area} onChange={setArea} showAdmin={showAdmin} />}
         stores={stores}
         selectedId={selectedId}
         onSelect={selectStore}
@@ -167,6 +182,7 @@ export function App() {
       />
       {error !== null && <ErrorBanner message={error.message} onDismiss={() => setError(null)} />}
       <main className="content">{content}</main>
+      <SyncStatusBar onError={setError} onDataChanged={onDataChanged} />
     </div>
   );
 }

@@ -5,6 +5,8 @@ import { Select } from './components';
 import { formatFanCount, formatNumber, formatPercent } from './format';
 
 export interface TopBarProps {
+  /** The area tabs, shown after the app name. */
+  nav?: ReactNode;
   /** Buttons shown at the right of the bar, before the count. */
   actions?: ReactNode;
   stores: Store[] | null;
@@ -16,11 +18,12 @@ export interface TopBarProps {
   conversion?: Conversion | null;
 }
 
-export function TopBar({ stores, selectedId, onSelect, count, conversion = null, actions }: TopBarProps) {
+export function TopBar({ nav, stores, selectedId, onSelect, count, conversion = null, actions }: TopBarProps) {
   const options = (stores ?? []).map((s) => ({ value: s.id, label: s.name === '' ? s.id : s.name }));
   return (
     <header className="topbar">
       <h1 className="brand">Fanbase</h1>
+      {nav}
       <Select
         label="Store"
         className="store-field"
