@@ -12,7 +12,7 @@ APP := $(CARGO_TARGET_DIR)/debug/fanbase-desktop
 CLI := $(CARGO_TARGET_DIR)/debug/fanbase
 E2E_ENV := WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 FANBASE_APP=$(APP)
 
-.PHONY: run test deps deps-system deps-ui deps-driver ui build lint rust-test ui-test e2e screenshot demo-platform bench-campaign bench-sync bench-import fuzz-import bench-segments bench-contacts
+.PHONY: run test deps deps-system deps-ui deps-driver ui build lint rust-test ui-test e2e screenshot demo-platform bench-campaign bench-sync bench-import fuzz-import bench-segments bench-contacts bench-scroll
 
 run: deps build
 	$(APP)
@@ -91,6 +91,12 @@ bench-segments:
 CONTACT_ROWS ?= 1000000
 bench-contacts:
 	cargo run --release -p fanbase-core --example bench_contacts -- --rows $(CONTACT_ROWS)
+
+# Scrolling the real window from top to bottom on SCROLL_ROWS demo fans (goal: no frame over 100 ms);
+# prints frame-interval figures beside the idle frame interval of the same run.
+SCROLL_ROWS ?= 1000000
+bench-scroll: build
+	xvfb-run -a -s "-screen 0 1280x800x24" env $(E2E_ENV) cargo run -p fanbase-e2e --example bench_scroll -- $(SCROLL_ROWS)
 
 # Fuzz the CSV parser with cargo-fuzz (libFuzzer; RUSTC_BOOTSTRAP=1 allows its nightly flag on
 # stable) for FUZZ_SECONDS, starting from the import's fixture files.
