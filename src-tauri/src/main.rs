@@ -24,6 +24,7 @@ fn main() {
             commands::import::import_e2e_enabled,
             commands::import::import_targets,
             commands::import::import_inspect,
+            commands::import::import_headers,
             commands::import::import_run,
             commands::import::import_cancel,
             commands::import::import_save_rejected,

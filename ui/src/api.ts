@@ -352,6 +352,11 @@ export function importInspect(path: string, map: MapOverride[]): Promise<ImportP
   return call<ImportPreview>('import_inspect', { path, map });
 }
 
+/** The file's header row, also when no column is recognised as the email. */
+export function importHeaders(path: string): Promise<string[]> {
+  return call<string[]>('import_headers', { path });
+}
+
 /** Runs an import (or a dry run); `onProgress` gets a message after each batch of rows. */
 export function importRun(
   job: number,

@@ -18,7 +18,7 @@ pub enum Error {
         "the header has no email column (columns: {columns}): rename the email column to \"Email\" \
          or map it with --map 'Header=email'"
     )]
-    NoEmailColumn { columns: String },
+    NoEmailColumn { columns: String, headers: Vec<String> },
     #[error(
         "line {line}: a record longer than {limit} MiB starts here, probably a quote that is never \
          closed: fix that line and import again"

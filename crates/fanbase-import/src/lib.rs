@@ -24,7 +24,7 @@ pub use load::Counts;
 pub use mapping::{Column, Format, MapOverride, Target};
 pub use merge::OnExisting;
 pub use parse::{parse_all, Item, Parser, Preamble};
-pub use preview::{inspect, Preview, SampleRow};
+pub use preview::{headers, inspect, Preview, SampleRow};
 pub use record::{Candidate, Rejection};
 pub use report::{list as reports, load as report, write_rejected_csv, Report};
 pub use run::{run, Options, Phase, Progress};

@@ -265,7 +265,7 @@ pub fn build(headers: &[String], format: Format, overrides: &[MapOverride]) -> R
         chosen[i] = Some(target);
     }
     if !taken.contains(&Target::Email) {
-        return Err(Error::NoEmailColumn { columns: headers.join(", ") });
+        return Err(Error::NoEmailColumn { columns: headers.join(", "), headers: headers.to_vec() });
     }
     let mut keys: HashSet<String> = HashSet::new();
     let columns = headers

@@ -32,6 +32,18 @@ pub struct SampleRow {
     pub rejected: Option<String>,
 }
 
+/// The header row of `path` as the file has it (trimmed), also when no column is recognised as
+/// the email: the window then asks which column holds it.
+pub fn headers(path: &Path) -> Result<Vec<String>> {
+    let file = File::open(path).map_err(|source| Error::Read { path: path.display().to_string(), source })?;
+    match Parser::new(file, &[]) {
+        Ok(parser) => Ok(parser.preamble().headers.clone()),
+        Err(Error::NoEmailColumn { headers, .. }) => Ok(headers),
+        Err(Error::Read { source, .. }) => Err(Error::Read { path: path.display().to_string(), source }),
+        Err(other) => Err(other),
+    }
+}
+
 /// Reads the head of `path` (never the whole file) with the mapping `map` overrides.
 pub fn inspect(path: &Path, map: &[MapOverride]) -> Result<Preview> {
     let read_err = |source| Error::Read { path: path.display().to_string(), source };

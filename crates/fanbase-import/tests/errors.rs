@@ -45,6 +45,19 @@ async fn a_header_without_an_email_column() {
 }
 
 #[tokio::test]
+async fn the_headers_of_a_file_without_an_email_column_let_the_user_pick_it() {
+    let e = env().await;
+    let path = e.dir.path().join("correo.csv");
+    std::fs::write(&path, "Nombre ; Correo\nAna;ana@example.com\n").unwrap();
+    let headers = fanbase_import::headers(&path).unwrap();
+    assert_eq!(headers, ["Nombre", "Correo"], "the header row as the file has it, trimmed");
+    let map = [fanbase_import::MapOverride { header: "Correo".into(), target: fanbase_import::Target::Email }];
+    let preview = fanbase_import::inspect(&path, &map).unwrap();
+    assert_eq!(preview.sample_rows.len(), 1);
+    assert_eq!(preview.sample_rows[0].rejected, None, "with the picked column the row imports");
+}
+
+#[tokio::test]
 async fn a_50_mb_single_field() {
     let e = env().await;
     let path = e.dir.path().join("huge.csv");

@@ -58,6 +58,15 @@ pub async fn import_inspect(path: PathBuf, map: Vec<MapOverride>) -> IpcResult<P
         .map_err(IpcError::from)
 }
 
+/// The header row of `path`, also when no column is recognised as the email (the window asks).
+#[tauri::command]
+pub async fn import_headers(path: PathBuf) -> IpcResult<Vec<String>> {
+    tauri::async_runtime::spawn_blocking(move || fanbase_import::headers(&path))
+        .await
+        .map_err(|e| IpcError { code: "INTERNAL", message: format!("reading the header stopped: {e}") })?
+        .map_err(IpcError::from)
+}
+
 /// Imports `path` into `store_id` (or computes the same report and rolls back when
 /// `options.dry_run`), sending progress after each batch. `import_cancel(job)` stops it.
 #[tauri::command]

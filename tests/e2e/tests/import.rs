@@ -156,3 +156,32 @@ async fn a_file_dropped_on_the_window_highlights_the_target_then_opens_the_impor
     check_database(&app.db_path).await;
     app.quit().await;
 }
+
+/// A sheet whose email column has a name no synonym knows: the dialog asks which column it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sheet_without_a_recognised_email_column_asks_for_it_then_imports() {
+    let (sandbox, _) = seeded().await;
+    let sheet = sandbox.dir.path().join("alumnos.csv");
+    std::fs::write(&sheet, "Nombre;Correo;Ciudad\nAna;ana@example.es;Madrid\nLuis;luis@example.es;Sevilla\n")
+        .expect("write the sheet");
+    let app = App::launch(sandbox, &[("FANBASE_E2E", "1")]).await;
+    app.find_with("[data-testid=fan-count]", "data-count", &DEMO_FANS.to_string()).await;
+    app.find("[data-testid=import-path]").await.send_keys(&sheet.display().to_string()).await.unwrap();
+    app.find("[data-testid=import-path-open]").await.click().await.unwrap();
+
+    let pick = app.find("[data-testid=import-email-column]").await;
+    assert!(app.client.find(Locator::Css("[data-testid=import-error]")).await.is_err(), "a question, not a failure");
+    pick.select_by_value("Correo").await.unwrap();
+    let summary = app.find_with("[data-testid=import-summary]", "data-state", "done").await;
+    assert_eq!(summary.attr("data-inserted").await.unwrap().as_deref(), Some("2"), "both rows will be added");
+    app.find("[data-testid=import-start]").await.click().await.unwrap();
+    app.find("[data-testid=import-report]").await;
+    app.find_with("[data-testid=fan-count]", "data-count", &(DEMO_FANS + 2).to_string()).await;
+
+    let db = fanbase_core::Db::open(&app.db_path).await.unwrap();
+    let luis =
+        contacts::show(&db, "s1", "luis@example.es").await.unwrap().expect("the fan is stored by the picked column");
+    assert_eq!(luis.email, "luis@example.es");
+    db.close().await;
+    app.quit().await;
+}

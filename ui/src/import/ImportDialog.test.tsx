@@ -33,6 +33,7 @@ vi.mock('../api', async (importOriginal) => {
     },
     importRun: (job: number, storeId: string, path: string, options: ImportOptions, onProgress: (p: ImportProgress) => void) =>
       new Promise<ImportReport>((resolve, reject) => calls.runs.push({ job, storeId, path, options, onProgress, resolve, reject })),
+    importHeaders: async () => ['Email', 'First Name', 'Notes'],
     importCancel: async (job: number) => {
       calls.cancels.push(job);
       return true;
@@ -165,6 +166,22 @@ describe('ImportDialog', () => {
     expect((screen.getByTestId('import-start') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByText('Reset the mapping'));
     await waitFor(() => expect(screen.queryByTestId('import-mapping-error')).toBeNull());
+  });
+
+  it('asks which column holds the email when none is recognised, then previews with it', async () => {
+    inspectResult = async (map) => {
+      if (!map.some((m) => m.target === 'email')) throw { code: 'NO_EMAIL_COLUMN', message: 'the header has no email column' };
+      return preview(map);
+    };
+    render(<ImportDialog path="/home/me/export.csv" storeId="s1" storeName="Main" onClose={vi.fn()} onImported={vi.fn()} />);
+    const pick = (await screen.findByTestId('import-email-column')) as HTMLSelectElement;
+    expect(screen.queryByTestId('import-error')).toBeNull();
+    expect(Array.from(pick.options).map((o) => o.textContent)).toEqual(['Choose a column…', 'Email', 'First Name', 'Notes']);
+    fireEvent.change(pick, { target: { value: 'Notes' } });
+    await screen.findByText('ActiveCampaign');
+    expect(calls.inspect[calls.inspect.length - 1].map).toEqual([{ header: 'Notes', target: 'email' }]);
+    await waitFor(() => expect(calls.runs.length).toBe(1), { timeout: 2000 });
+    expect(lastRun().options.map).toEqual([{ header: 'Notes', target: 'email' }]);
   });
 
   it('imports with progress, then shows the report with rejected rows and saves them', async () => {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   importCancel,
+  importHeaders,
   importInspect,
   importRun,
   importTargets,
@@ -60,6 +61,9 @@ const ON_EXISTING: { value: OnExisting; label: string; hint: string }[] = [
   { value: 'skip', label: 'Skip', hint: 'Existing fans are left alone (tags are still added).' },
 ];
 
+/** The code of a file whose header has no column recognised as the email. */
+const CODE_NO_EMAIL_COLUMN = 'NO_EMAIL_COLUMN';
+
 export interface ImportDialogProps {
   path: string;
   storeId: string;
@@ -75,6 +79,9 @@ export function ImportDialog({ path, storeId, storeName, onClose, onImported }: 
   const [fatal, setFatal] = useState<ApiError | null>(null);
   const [mappingError, setMappingError] = useState<ApiError | null>(null);
   const [chosen, setChosen] = useState<Record<string, string>>({});
+  /** The file's headers when none is recognised as the email: the user picks the email column. */
+  const [emailHeaders, setEmailHeaders] = useState<string[] | null>(null);
+  const [pickedEmail, setPickedEmail] = useState<string | null>(null);
   const [inspectedKey, setInspectedKey] = useState<string | null>(null);
   const [onExisting, setOnExisting] = useState<OnExisting>('fill-empty');
   const [tagsText, setTagsText] = useState('');
@@ -85,7 +92,11 @@ export function ImportDialog({ path, storeId, storeName, onClose, onImported }: 
   const dialogRef = useRef<HTMLDivElement>(null);
 
   const headers = useMemo(() => preview?.headers ?? [], [preview]);
-  const map = useMemo(() => overridesFrom(headers, chosen), [headers, chosen]);
+  const map = useMemo(() => {
+    const base = overridesFrom(headers, chosen);
+    if (pickedEmail === null || chosen[pickedEmail] !== undefined) return base;
+    return [{ header: pickedEmail, target: 'email' }, ...base.filter((o) => o.header !== pickedEmail)];
+  }, [headers, chosen, pickedEmail]);
   const mapKey = JSON.stringify(map);
   const tags = useMemo(() => parseTags(tagsText), [tagsText]);
   const tagsKey = JSON.stringify(tags);
@@ -109,8 +120,16 @@ export function ImportDialog({ path, storeId, storeName, onClose, onImported }: 
       (err) => {
         if (gone) return;
         const e = toApiError(err);
-        if (mapKey === '[]') setFatal(e);
-        else setMappingError(e);
+        if (mapKey !== '[]') setMappingError(e);
+        else if (e.code === CODE_NO_EMAIL_COLUMN) {
+          // Nothing looks like an email column: ask which one it is.
+          setPreview(null);
+          setMappingError(null);
+          importHeaders(path).then(
+            (h) => !gone && setEmailHeaders(h),
+            () => !gone && setFatal(e),
+          );
+        } else setFatal(e);
       },
     );
     return () => {
@@ -207,6 +226,26 @@ export function ImportDialog({ path, storeId, storeName, onClose, onImported }: 
             <p className="import-error" role="alert" data-testid="import-error" data-code={fatal.code}>
               {fatal.message}
             </p>
+          ) : preview === null && emailHeaders !== null ? (
+            <div className="import-pick-email" data-testid="import-pick-email">
+              <p>No column of this file is recognised as the email address. Which column holds it?</p>
+              <label className="field">
+                <span className="field-label">Email column</span>
+                <select
+                  className="select"
+                  data-testid="import-email-column"
+                  value={pickedEmail ?? ''}
+                  onChange={(e) => setPickedEmail(e.target.value === '' ? null : e.target.value)}
+                >
+                  <option value="">Choose a column…</option>
+                  {emailHeaders.map((h, i) => (
+                    <option key={`${i}:${h}`} value={h}>
+                      {h === '' ? `Column ${i + 1}` : h}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
           ) : preview === null ? (
             <p className="quiet-state">Reading the file…</p>
           ) : stage.kind === 'done' ? (
@@ -237,12 +276,22 @@ export function ImportDialog({ path, storeId, storeName, onClose, onImported }: 
                 targets={targets}
                 disabled={running}
                 targetOf={(h, detected) => chosen[h] ?? detected}
-                onChange={(h, t) => setChosen((c) => ({ ...c, [h]: t }))}
+                onChange={(h, t) => {
+                  if (h === pickedEmail) setPickedEmail(null);
+                  setChosen((c) => ({ ...c, [h]: t }));
+                }}
               />
               {mappingError !== null && (
                 <p className="import-error" role="alert" data-testid="import-mapping-error">
                   {mappingError.message}{' '}
-                  <button type="button" className="import-link" onClick={() => setChosen({})}>
+                  <button
+                    type="button"
+                    className="import-link"
+                    onClick={() => {
+                      setChosen({});
+                      setPickedEmail(null);
+                    }}
+                  >
                     Reset the mapping
                   </button>
                 </p>
