@@ -111,7 +111,8 @@ pub async fn run(db: &Db, command: TagsCommand) -> Result<(), Failure> {
             print_json_or(args.json, &done, || tagged_text("added", "to", &done))
         }
         TagsCommand::Remove(args) => {
-            let done = tags::remove(db, &args.store, &args.name, &args.target(db).await?, Origin::Cli, now_ms()).await?;
+            let done =
+                tags::remove(db, &args.store, &args.name, &args.target(db).await?, Origin::Cli, now_ms()).await?;
             print_json_or(args.json, &done, || tagged_text("removed", "from", &done))
         }
         TagsCommand::Rename { store, from, to, json } => {

@@ -56,9 +56,8 @@ async fn a_segment_filters_pages_counts_and_bulk_tags_exactly() {
         "a search inside a segment counts what it shows"
     );
 
-    let done = tags::add(&db, "s", "segmented", &tags::Target::Matching(filter), contacts::Origin::Cli, NOW)
-        .await
-        .unwrap();
+    let done =
+        tags::add(&db, "s", "segmented", &tags::Target::Matching(filter), contacts::Origin::Cli, NOW).await.unwrap();
     assert_eq!(done.changed as usize, want.len(), "a bulk tag reaches exactly the segment's fans");
     let tagged = Segment::from_json(&json!({"field": "tags", "op": "has_any", "value": ["segmented"]})).unwrap();
     let tagged: HashSet<i64> = fanbase_segments::ids(&db, "s", &tagged, NOW).await.unwrap().into_iter().collect();
