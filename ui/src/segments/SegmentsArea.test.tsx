@@ -120,4 +120,15 @@ describe('SegmentsArea', () => {
     const builtin = screen.getAllByTestId('saved-segment')[0];
     expect(builtin.querySelector('[data-testid="segment-delete"]'), 'built-in segments cannot be deleted').toBeNull();
   });
+
+  it('loads a saved segment back into the builder to edit it', async () => {
+    existing = new Set(['Bitwig fans']);
+    render(<SegmentsArea storeId="s1" onError={vi.fn()} />);
+    const item = await screen.findByText('Bitwig fans');
+    await waitFor(() => expect(screen.getByTestId('group-add-condition')).toBeTruthy());
+    fireEvent.click(item.closest('li')!.querySelector('[data-testid="segment-edit"]')!);
+    expect(JSON.parse(screen.getByTestId('segment-json').textContent ?? '')).toEqual({ all: [{ field: 'daw', op: 'eq', value: 'Bitwig' }] });
+    expect((screen.getByTestId('segment-name') as HTMLInputElement).value).toBe('Bitwig fans');
+    await waitFor(() => expect(countEl().getAttribute('data-state')).toBe('ready'));
+  });
 });
