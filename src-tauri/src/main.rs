@@ -38,6 +38,13 @@ fn main() {
             commands::tags::tags_merge,
             commands::tags::tags_delete,
             commands::tags::tags_undo_delete,
+            // segments (builder, live counts, saved segments)
+            commands::segments::segments_count,
+            commands::segments::segments_fields,
+            commands::segments::segments_list,
+            commands::segments::segments_show,
+            commands::segments::segments_save,
+            commands::segments::segments_delete,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Fanbase window");

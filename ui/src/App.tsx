@@ -32,6 +32,8 @@ export function App() {
   /** Bumped after each import: the contacts view is built again on the new data. */
   const [importGen, setImportGen] = useState(0);
   const [area, setArea] = useState<Area>('contacts');
+  /** A saved segment opened from the segments area: the contacts table shows only its fans. */
+  const [segmentFilter, setSegmentFilter] = useState<string | null>(null);
   /** Set from the platform's whoami: the Admin area shows only for platform admins. */
   const [showAdmin] = useState(false);
 
@@ -89,6 +91,7 @@ export function App() {
   const onDataChanged = useCallback(() => setCountReload((n) => n + 1), []);
 
   const selectStore = (id: string) => {
+    setSegmentFilter(null);
     setWantedId(id);
     writeLastStore(id);
   };
@@ -130,7 +133,16 @@ export function App() {
 
   let content;
   if (area === 'segments') {
-    content = <SegmentsArea storeId={selectedId} onError={setError} />;
+    content = (
+      <SegmentsArea
+        storeId={selectedId}
+        onError={setError}
+        onOpenSegment={(name) => {
+          setSegmentFilter(name);
+          setArea('contacts');
+        }}
+      />
+    );
   } else if (area === 'campaigns') {
     content = <CampaignsArea storeId={selectedId} onError={setError} />;
   } else if (area === 'admin' && showAdmin) {
@@ -158,7 +170,16 @@ export function App() {
   } else if (count === null) {
     content = <div className="quiet-state">Counting fans…</div>;
   } else {
-    content = <ContactsView key={`${selected.id}:${importGen}`} storeId={selected.id} onError={setError} onDataChanged={onDataChanged} />;
+    content = (
+      <ContactsView
+        key={`${selected.id}:${importGen}`}
+        storeId={selected.id}
+        onError={setError}
+        onDataChanged={onDataChanged}
+        segment={segmentFilter}
+        onClearSegment={() => setSegmentFilter(null)}
+      />
+    );
   }
 
   return (

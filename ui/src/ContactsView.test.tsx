@@ -195,4 +195,15 @@ describe('ContactsView', () => {
     expect(calls.undo).toHaveBeenCalledWith(7);
     await waitFor(() => expect(screen.getByTestId('tag-item').getAttribute('data-count')).toBe('250'));
   });
+
+  it('shows only the fans of an opened segment, with a chip that removes it', async () => {
+    const onClearSegment = vi.fn();
+    render(<ContactsView storeId="s1" onError={vi.fn()} segment="VIP fans" onClearSegment={onClearSegment} />);
+    await waitFor(() => expect(calls.count).toHaveBeenCalledWith({ segment: 'VIP fans' }));
+    await waitFor(() => expect(calls.page).toHaveBeenCalledWith({ sort: { field: 'email', desc: false }, filter: { segment: 'VIP fans' } }));
+    const chip = screen.getByTestId('segment-chip');
+    expect(chip.textContent).toContain('Segment: VIP fans');
+    fireEvent.click(screen.getByRole('button', { name: 'Remove segment filter VIP fans' }));
+    expect(onClearSegment).toHaveBeenCalled();
+  });
 });

@@ -46,6 +46,9 @@ export interface ContactsViewProps {
   onError: (err: ApiError) => void;
   /** Contacts were edited: the store's header figures may have changed. */
   onDataChanged?: () => void;
+  /** A saved segment the table is restricted to (shown as a removable chip). */
+  segment?: string | null;
+  onClearSegment?: () => void;
 }
 
 interface Notice {
@@ -57,7 +60,7 @@ function plural(n: number, one: string, many: string): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
-export function ContactsView({ storeId, onError, onDataChanged }: ContactsViewProps) {
+export function ContactsView({ storeId, onError, onDataChanged, segment = null, onClearSegment }: ContactsViewProps) {
   const [searchText, setSearchText] = useState('');
   const search = useDebounced(searchText, SEARCH_DEBOUNCE_MS);
   const [filters, setFilters] = useState<FilterState>(EMPTY_FILTERS);
@@ -76,7 +79,10 @@ export function ContactsView({ storeId, onError, onDataChanged }: ContactsViewPr
   const lastRebuild = useRef(0);
 
   const report = useCallback((err: unknown) => onError(toApiError(err)), [onError]);
-  const filter = useMemo(() => toContactFilter(filters, search), [filters, search]);
+  const filter = useMemo(() => {
+    const f = toContactFilter(filters, search);
+    return segment === null ? f : { ...f, segment };
+  }, [filters, search, segment]);
   const query: ContactsQuery = useMemo(() => ({ sort, filter }), [sort, filter]);
   const filterKey = JSON.stringify(filter);
   const queryKey = JSON.stringify(query);
@@ -278,6 +284,16 @@ export function ContactsView({ storeId, onError, onDataChanged }: ContactsViewPr
           </Button>
         </div>
         {showFilters && <FilterPanel filters={filters} onChange={setFilters} tags={tags ?? []} />}
+        {segment !== null && (
+          <div className="filter-chips">
+            <span className="filter-chip" data-testid="segment-chip" data-segment={segment}>
+              <span className="chip-text">Segment: {segment}</span>
+              <button type="button" aria-label={`Remove segment filter ${segment}`} onClick={onClearSegment}>
+                ×
+              </button>
+            </span>
+          </div>
+        )}
         <FilterChips filters={filters} onChange={setFilters} />
         {selection.ids.size > 0 && (
           <div className="selection-bar" data-testid="selection-bar" data-count={selection.ids.size}>

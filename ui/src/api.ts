@@ -68,6 +68,8 @@ export interface ContactFilter {
   score_min?: number;
   score_max?: number;
   include_users?: boolean;
+  /** The name of a saved or built-in segment: only its fans are shown (ANDed with the rest). */
+  segment?: string;
 }
 
 /** Sort and filter of a contacts query. */

@@ -41,6 +41,12 @@ pub enum Command {
         store: String,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Only the fans of this segment (a segment JSON file, `-` for stdin).
+        #[arg(long, value_name = "FILE.json", conflicts_with = "segment_name")]
+        segment: Option<PathBuf>,
+        /// Only the fans of this saved or built-in segment.
+        #[arg(long, value_name = "NAME")]
+        segment_name: Option<String>,
     },
     /// Sign in to the hosted platform, sync, and settle conflicts (login, logout, whoami, sync, conflicts).
     #[command(flatten)]
@@ -119,12 +125,6 @@ pub enum ContactsCommand {
     Count {
         #[arg(long)]
         store: String,
-        /// Count only the fans of this segment (a segment JSON file, `-` for stdin).
-        #[arg(long, value_name = "FILE.json", conflicts_with = "segment_name")]
-        segment: Option<PathBuf>,
-        /// Count only the fans of this saved or built-in segment.
-        #[arg(long, value_name = "NAME")]
-        segment_name: Option<String>,
         #[command(flatten)]
         filter: crate::filter_args::FilterArgs,
         #[arg(long)]

@@ -55,6 +55,12 @@ pub struct CampaignFile {
     /// from_name, from_email, reply_to, footer_address, segment | segment_name, template.
     #[arg(long, value_name = "FILE.json")]
     pub campaign: PathBuf,
+    /// Send to this segment instead of the file's choice (a segment JSON file, `-` for stdin).
+    #[arg(long, value_name = "FILE.json", conflicts_with = "segment_name")]
+    pub segment: Option<PathBuf>,
+    /// Send to this saved or built-in segment instead of the file's choice.
+    #[arg(long, value_name = "NAME")]
+    pub segment_name: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -182,7 +188,7 @@ pub async fn smtp(db: &Db, command: SmtpCommand) -> Result<(), Failure> {
 pub async fn campaign(db: &Db, command: CampaignCommand) -> Result<(), Failure> {
     match command {
         CampaignCommand::Preview { file, as_email, json } => {
-            let c = load(&file.campaign)?;
+            let c = load_with(&file)?;
             let pick = as_email.map_or(Pick::First, Pick::Email);
             let s = settings::load(db).await?;
             let p = fanbase_campaign::preview(db, &file.store, &c, &pick, &NoPlatform, s.as_ref(), now_ms()).await?;
@@ -218,7 +224,7 @@ pub async fn campaign(db: &Db, command: CampaignCommand) -> Result<(), Failure> 
             })
         }
         CampaignCommand::Test { file, to, as_email, json } => {
-            let c = load(&file.campaign)?;
+            let c = load_with(&file)?;
             let pick = as_email.map_or(Pick::First, Pick::Email);
             let account = SmtpAccount::load(db).await?;
             let test = TestMessage { to, rendered_as: pick };
@@ -234,7 +240,7 @@ pub async fn campaign(db: &Db, command: CampaignCommand) -> Result<(), Failure> 
             })
         }
         CampaignCommand::Send { file, rate, connections, retry_unknown, json } => {
-            let c = load(&file.campaign)?;
+            let c = load_with(&file)?;
             let account = SmtpAccount::load(db).await?;
             let started = send::start(db, &file.store, &c, &NoPlatform, Some(&account.settings), now_ms()).await?;
             if !started.resumed {
@@ -281,7 +287,7 @@ pub async fn campaign(db: &Db, command: CampaignCommand) -> Result<(), Failure> 
             })
         }
         CampaignCommand::Save { file, json } => {
-            let c = load(&file.campaign)?;
+            let c = load_with(&file)?;
             let id = drafts::save(db, &file.store, &c, now_ms()).await?;
             print_json_or(json, &serde_json::json!({ "id": id, "name": c.name }), || {
                 format!("saved draft {:?}", c.name)
@@ -352,6 +358,18 @@ async fn report_progress(control: SendControl) {
 
 fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| Failure::new("FILE", format!("cannot read {}: {e}", path.display())))
+}
+
+/// The campaign file with `--segment` / `--segment-name` (if given) as its recipients choice.
+fn load_with(file: &CampaignFile) -> Result<Campaign, Failure> {
+    let mut c = load(&file.campaign)?;
+    if let Some(path) = &file.segment {
+        let segment = crate::segments_cmd::segment_file(path)?;
+        (c.segment, c.segment_name) = (Some(segment.to_json()), None);
+    } else if let Some(name) = &file.segment_name {
+        (c.segment, c.segment_name) = (None, Some(name.clone()));
+    }
+    Ok(c)
 }
 
 fn load(path: &Path) -> Result<Campaign, Failure> {

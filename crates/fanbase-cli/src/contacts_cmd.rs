@@ -20,7 +20,7 @@ pub async fn list(
     json: bool,
 ) -> Result<(), Failure> {
     let req = PageRequest { sort: crate::args::parse_sort(sort)?, after, limit, ..Default::default() };
-    let page = contacts::page_matching(db, store, &filter.to_filter(), &req).await?;
+    let page = contacts::page_matching(db, store, &filter.resolve(db, store).await?, &req).await?;
     let value = serde_json::json!({ "rows": page.rows, "next": page.next });
     print_json_or(json, &value, || {
         page.rows
@@ -34,7 +34,7 @@ pub async fn list(
 
 /// `contacts count`: the exact count; `--json` prints `{"count": N}`.
 pub async fn count(db: &Db, store: &str, filter: &FilterArgs, json: bool) -> Result<(), Failure> {
-    let count = contacts::count_matching(db, store, &filter.to_filter()).await?;
+    let count = contacts::count_matching(db, store, &filter.resolve(db, store).await?).await?;
     print_json_or(json, &serde_json::json!({ "count": count }), || count.to_string())
 }
 

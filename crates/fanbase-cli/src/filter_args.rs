@@ -1,8 +1,14 @@
-//! The contacts filter as command-line flags (`--search`, `--type`, `--tag`, ...), shared by
-//! `contacts list|count` and `tags add|remove`; the same `ContactFilter` the window sends.
+//! The contacts filter as command-line flags (`--search`, `--type`, `--tag`, ..., `--segment`,
+//! `--segment-name`), shared by `contacts list|count` and `tags add|remove`; the same
+//! `ContactFilter` the window sends, restricted to a segment when one is given.
+
+use std::path::PathBuf;
 
 use clap::Args;
 use fanbase_core::contacts::ContactFilter;
+use fanbase_core::{now_ms, Db};
+
+use crate::output::Failure;
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct FilterArgs {
@@ -37,6 +43,12 @@ pub struct FilterArgs {
     /// Also show registered users without a fan record in this store (the unified view).
     #[arg(long)]
     pub include_users: bool,
+    /// Only the fans of this segment (a segment JSON file, `-` for stdin); ANDed with the flags above.
+    #[arg(long, value_name = "FILE.json", conflicts_with = "segment_name")]
+    pub segment: Option<PathBuf>,
+    /// Only the fans of this saved or built-in segment (see `fanbase segments list`).
+    #[arg(long, value_name = "NAME")]
+    pub segment_name: Option<String>,
 }
 
 impl FilterArgs {
@@ -53,11 +65,22 @@ impl FilterArgs {
             score_min: self.score_min,
             score_max: self.score_max,
             include_users: self.include_users,
+            condition: None,
         }
+    }
+
+    /// The filter, restricted to the segment `--segment` or `--segment-name` gives (if any).
+    pub async fn resolve(&self, db: &Db, store: &str) -> Result<ContactFilter, Failure> {
+        let segment =
+            crate::segments_cmd::segment_arg(db, store, self.segment.as_deref(), self.segment_name.as_deref()).await?;
+        Ok(match segment {
+            Some(segment) => fanbase_segments::contacts::within(self.to_filter(), &segment, now_ms()),
+            None => self.to_filter(),
+        })
     }
 
     /// True when no flag narrows or widens the list.
     pub fn is_empty(&self) -> bool {
-        self.to_filter() == ContactFilter::default()
+        self.to_filter() == ContactFilter::default() && self.segment.is_none() && self.segment_name.is_none()
     }
 }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use fanbase_core::contacts::FanCondition;
 use fanbase_core::{contacts, now_ms, Db};
 use fanbase_import::{MapOverride, OnExisting, Options, Phase, Report};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -161,18 +162,18 @@ async fn report(db: &Db, id: i64, rejected_csv: Option<PathBuf>, json: bool) -> 
     print_json_or(json, &report, || human_report(&report))
 }
 
-pub async fn export(db: &Db, store: &str, out: Option<PathBuf>) -> Result<(), Failure> {
+pub async fn export(db: &Db, store: &str, out: Option<PathBuf>, only: Option<&FanCondition>) -> Result<(), Failure> {
     match out {
         Some(path) => {
             let write_err = |source| fanbase_import::Error::Write { path: path.display().to_string(), source };
             let file = File::create(&path).map_err(write_err)?;
-            let n = fanbase_import::export(db, store, BufWriter::new(file)).await?;
+            let n = fanbase_import::export_where(db, store, only, BufWriter::new(file)).await?;
             println!("exported {n} contacts to {}", path.display());
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = BufWriter::new(stdout.lock());
-            fanbase_import::export(db, store, &mut lock).await?;
+            fanbase_import::export_where(db, store, only, &mut lock).await?;
             lock.flush().map_err(|source| fanbase_import::Error::Write { path: "stdout".into(), source })?;
         }
     }

@@ -64,22 +64,15 @@ async fn dispatch(db: &Db, command: Command) -> Result<(), Failure> {
         Command::Campaign { command } => campaign_cmd::campaign(db, command).await,
         Command::Import(args) => import_cmd::import(db, args).await,
         Command::Sync(command) => sync_cmd::run(db, command).await,
-        Command::Export { store, out } => import_cmd::export(db, &store, out).await,
+        Command::Export { store, out, segment, segment_name } => {
+            let segment = segments_cmd::segment_arg(db, &store, segment.as_deref(), segment_name.as_deref()).await?;
+            let condition = segment.map(|s| fanbase_segments::contacts::fan_condition(&s, now_ms()));
+            import_cmd::export(db, &store, out, condition.as_ref()).await
+        }
         Command::Contacts { command: ContactsCommand::Show { store, email, json } } => {
             import_cmd::show(db, &store, &email, json).await
         }
-        Command::Contacts { command: ContactsCommand::Count { store, json, segment, segment_name, filter } } => {
-            if let Some(seg) =
-                segments_cmd::segment_arg(db, &store, segment.as_deref(), segment_name.as_deref()).await?
-            {
-                if !filter.is_empty() {
-                    return Err(fanbase_core::Error::InvalidArgument(
-                        "give either a segment or --search/filter flags, not both".into(),
-                    )
-                    .into());
-                }
-                return segments_cmd::count(db, &store, &seg, json).await;
-            }
+        Command::Contacts { command: ContactsCommand::Count { store, json, filter } } => {
             contacts_cmd::count(db, &store, &filter, json).await
         }
         Command::Contacts { command: ContactsCommand::List { store, sort, limit, after, filter, json } } => {

@@ -149,7 +149,7 @@ fn read(path: &Path) -> Result<String, Failure> {
 }
 
 /// A segment JSON file, with the file named in errors.
-fn segment_file(path: &Path) -> Result<Segment, Failure> {
+pub fn segment_file(path: &Path) -> Result<Segment, Failure> {
     let label = if path == Path::new("-") { "stdin".to_string() } else { path.display().to_string() };
     Segment::from_json_str(&read(path)?).map_err(|e| Failure::new("SEGMENT_INVALID", format!("{label}: {e}")))
 }
@@ -169,12 +169,6 @@ pub async fn segment_arg(
         (None, Some(name)) => Ok(Some(saved::find(db, store, name).await?.segment)),
         (None, None) => Ok(None),
     }
-}
-
-/// `contacts count --segment ...`: the exact number of the store's fans in the segment.
-pub async fn count(db: &Db, store: &str, segment: &Segment, json: bool) -> Result<(), Failure> {
-    let count = fanbase_segments::count(db, store, segment, now_ms()).await?;
-    print_json_or(json, &json!({ "count": count }), || count.to_string())
 }
 
 pub async fn segments(db: &Db, command: SegmentsCommand) -> Result<(), Failure> {

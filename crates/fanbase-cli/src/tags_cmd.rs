@@ -59,7 +59,7 @@ pub enum TagsCommand {
 }
 
 /// Which fans a tag change applies to: `--email` (repeatable), `--id` (repeatable), or everything
-/// that `--search` and the filter flags match (`--all` for every fan).
+/// that `--search`, the filter flags and `--segment`/`--segment-name` match (`--all` for every fan).
 #[derive(Args)]
 pub struct ChangeArgs {
     #[arg(long)]
@@ -81,12 +81,12 @@ pub struct ChangeArgs {
 }
 
 impl ChangeArgs {
-    fn target(&self) -> Result<Target, Failure> {
+    async fn target(&self, db: &Db) -> Result<Target, Failure> {
         let chosen = [!self.email.is_empty(), !self.id.is_empty(), !self.filter.is_empty() || self.all];
         match chosen {
             [true, false, false] => Ok(Target::Emails(self.email.clone())),
             [false, true, false] => Ok(Target::Ids(self.id.clone())),
-            [false, false, true] => Ok(Target::Matching(self.filter.to_filter())),
+            [false, false, true] => Ok(Target::Matching(self.filter.resolve(db, &self.store).await?)),
             [false, false, false] => Err(Error::InvalidArgument(
                 "say which fans: --email E, --id N, --search Q (or other filters), or --all".into(),
             )
@@ -107,11 +107,12 @@ pub async fn run(db: &Db, command: TagsCommand) -> Result<(), Failure> {
             })
         }
         TagsCommand::Add(args) => {
-            let done = tags::add(db, &args.store, &args.name, &args.target()?, Origin::Cli, now_ms()).await?;
+            let done = tags::add(db, &args.store, &args.name, &args.target(db).await?, Origin::Cli, now_ms()).await?;
             print_json_or(args.json, &done, || tagged_text("added", "to", &done))
         }
         TagsCommand::Remove(args) => {
-            let done = tags::remove(db, &args.store, &args.name, &args.target()?, Origin::Cli, now_ms()).await?;
+            let done =
+                tags::remove(db, &args.store, &args.name, &args.target(db).await?, Origin::Cli, now_ms()).await?;
             print_json_or(args.json, &done, || tagged_text("removed", "from", &done))
         }
         TagsCommand::Rename { store, from, to, json } => {

@@ -180,3 +180,79 @@ fn engagement_import_updates_contacts_and_scores_follow_the_rules() {
     let recomputed = json_of(&fanbase(&db, &["score", "recompute", "--store", "s1", "--json"], None));
     assert_eq!(recomputed["changed"], json!(0), "the import left every score as a recompute makes it: {recomputed}");
 }
+
+/// `--segment FILE.json` and `--segment-name NAME` wherever a list of contacts is taken: contacts
+/// list and count (with the filter flags ANDed), bulk tag add/remove, export and campaigns.
+#[test]
+fn every_command_that_takes_a_list_of_contacts_takes_a_segment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fans.db");
+    json_of(&fanbase(&db, &["demo", "--store", "s1", "--rows", "600", "--json"], None));
+    let file = dir.path().join("segment.json");
+    std::fs::write(&file, SEGMENT).unwrap();
+    let file = file.to_str().unwrap();
+    json_of(&fanbase(&db, &["segments", "save", "--store", "s1", "--name", "Ableton fans", file, "--json"], None));
+    let count = |args: &[&str]| -> i64 {
+        let mut all = vec!["contacts", "count", "--store", "s1", "--json"];
+        all.extend_from_slice(args);
+        json_of(&fanbase(&db, &all, None))["count"].as_i64().unwrap()
+    };
+    let n = count(&["--segment", file]);
+    assert!(n > 0 && n < 600, "the segment picks some of the fans: {n}");
+    assert_eq!(count(&["--segment-name", "Ableton fans"]), n, "by name as by file");
+    let leads = count(&["--segment", file, "--type", "lead"]);
+    let not_leads = count(&["--segment", file, "--type", "paying", "--type", "subscription"]);
+    assert_eq!(leads + not_leads, n, "the filter flags narrow the segment (AND)");
+    assert!(leads > 0 && not_leads > 0, "the demo mixes types in the segment");
+
+    // contacts list: every page row is in the segment, and all of them are there.
+    let list = json_of(&fanbase(
+        &db,
+        &["contacts", "list", "--store", "s1", "--segment-name", "ableton fans", "--limit", "1000", "--json"],
+        None,
+    ));
+    let rows = list["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as i64, n, "the list holds exactly the segment's fans");
+    assert!(rows.iter().all(|r| r["daw"].as_str().unwrap().eq_ignore_ascii_case("ableton")), "only Ableton fans");
+    assert!(rows.iter().all(|r| r["status"] == "active"), "no suppressed fan");
+
+    // Bulk tag on the segment, then off again.
+    let added = json_of(&fanbase(
+        &db,
+        &["tags", "add", "--store", "s1", "focus", "--segment-name", "Ableton fans", "--json"],
+        None,
+    ));
+    assert_eq!(added["changed"], json!(n), "the tag reaches exactly the segment: {added}");
+    assert_eq!(count(&["--tag", "focus"]), n);
+    assert_eq!(count(&["--tag", "focus", "--segment", file]), n, "and only its fans");
+    let removed =
+        json_of(&fanbase(&db, &["tags", "remove", "--store", "s1", "focus", "--segment", file, "--json"], None));
+    assert_eq!(removed["changed"], json!(n));
+    assert_eq!(count(&["--tag", "focus"]), 0);
+
+    // Export: a header and one line per fan of the segment.
+    let out = fanbase(&db, &["export", "--store", "s1", "--segment-name", "Ableton fans"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(csv.lines().count() as i64, n + 1, "the export holds exactly the segment's fans");
+
+    // Campaigns: the flags replace the file's recipients choice (the whole list here).
+    let campaign = dir.path().join("campaign.json");
+    std::fs::write(
+        &campaign,
+        r#"{"name": "x", "subject": "s", "body_markdown": "hi", "from_name": "", "from_email": "a@b.co"}"#,
+    )
+    .unwrap();
+    let campaign = campaign.to_str().unwrap();
+    let recipients = |extra: &[&str]| -> i64 {
+        let mut args = vec!["campaign", "preview", "--store", "s1", "--campaign", campaign, "--json"];
+        args.extend_from_slice(extra);
+        let p = json_of(&fanbase(&db, &args, None));
+        p["counts"]["recipients"].as_i64().unwrap_or_else(|| panic!("no recipients count: {p}"))
+    };
+    assert!(recipients(&[]) > n, "without a segment the campaign goes to the whole list");
+    assert_eq!(recipients(&["--segment-name", "Ableton fans"]), n, "the segment's fans (none suppressed)");
+    assert_eq!(recipients(&["--segment", file]), n);
+    let both = fanbase(&db, &["contacts", "count", "--store", "s1", "--segment", file, "--segment-name", "x"], None);
+    assert!(stderr(&both).contains("--segment-name"), "one segment at a time");
+}

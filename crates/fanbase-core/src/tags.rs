@@ -28,6 +28,7 @@ pub struct TagCount {
 /// or `{"matching": {ContactFilter}}` (every fan the filter matches, however many).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // one short-lived value per bulk change
 pub enum Target {
     Ids(Vec<i64>),
     Emails(Vec<String>),

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use chrono::{DateTime, SecondsFormat};
+use fanbase_core::contacts::filter::Bind;
+use fanbase_core::contacts::FanCondition;
 use fanbase_core::{stores, Db};
 use sqlx::Row as _;
 
@@ -55,6 +57,11 @@ fn tags_cell(tags: &[String]) -> String {
 
 /// Writes every contact of the store as CSV to `out`; returns how many.
 pub async fn export(db: &Db, store_id: &str, out: impl Write) -> Result<u64> {
+    export_where(db, store_id, None, out).await
+}
+
+/// Like [`export`], only the contacts `only` matches (a compiled segment) when given.
+pub async fn export_where(db: &Db, store_id: &str, only: Option<&FanCondition>, out: impl Write) -> Result<u64> {
     let store_pk = stores::pk(db, store_id).await?;
     let write_err = |e: csv::Error| Error::Write { path: "the export".into(), source: e.into() };
     let mut w = csv::Writer::from_writer(out);
@@ -65,13 +72,21 @@ pub async fn export(db: &Db, store_id: &str, out: impl Write) -> Result<u64> {
             (SELECT json_group_array(name) FROM
                 (SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
                  WHERE ct.customer_id = c.id ORDER BY t.name_norm)) AS tags
-         FROM customers c WHERE c.store_pk = ? AND c.id > ? ORDER BY c.id LIMIT ?",
-        columns.iter().map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ")
+         FROM customers c WHERE c.store_pk = ? AND c.id > ? AND ({}) ORDER BY c.id LIMIT ?",
+        columns.iter().map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", "),
+        only.map_or("1", |o| o.sql.as_str()),
     );
     let mut after = 0i64;
     let mut written = 0u64;
     loop {
-        let rows = sqlx::query(&sql).bind(store_pk).bind(after).bind(PAGE).fetch_all(db.pool()).await?;
+        let mut q = sqlx::query(&sql).bind(store_pk).bind(after);
+        for b in only.map_or(&[][..], |o| o.binds.as_slice()) {
+            q = match b {
+                Bind::Int(n) => q.bind(*n),
+                Bind::Text(s) => q.bind(s.clone()),
+            };
+        }
+        let rows = q.bind(PAGE).fetch_all(db.pool()).await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get("id")?;
         for row in &rows {

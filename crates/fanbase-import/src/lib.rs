@@ -18,7 +18,7 @@ mod sniff;
 mod value;
 
 pub use error::{Error, Result};
-pub use export::{escape_formula, export, header as export_header};
+pub use export::{escape_formula, export, export_where, header as export_header};
 pub use field::Field;
 pub use load::Counts;
 pub use mapping::{Column, Format, MapOverride, Target};

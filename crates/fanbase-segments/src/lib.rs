@@ -10,6 +10,7 @@
 
 pub mod builtin;
 mod compile;
+pub mod contacts;
 mod definition;
 pub mod engagement;
 mod error;

@@ -1,11 +1,12 @@
 //! Contacts, stores and sample data commands: take the state, call one domain function, map the error.
 
-use fanbase_core::contacts::{self, Contact, ContactFilter, Conversion, Edited, Origin, Page, PageRequest, Sort};
+use fanbase_core::contacts::{self, Contact, Conversion, Edited, Origin, Page, PageRequest, Sort};
 use fanbase_core::stores::{self, Store};
 use fanbase_core::{demo, now_ms, Db};
 use serde_json::{Map, Value};
 use tauri::State;
 
+use crate::commands::segments::ViewFilter;
 use crate::ipc_error::IpcResult;
 
 #[tauri::command]
@@ -18,12 +19,13 @@ pub async fn stores_add(db: State<'_, Db>, id: String, name: String) -> IpcResul
     Ok(stores::add(&db, &id, &name, now_ms()).await?)
 }
 
-/// The exact number of the store's fans, or of the rows `filter` shows (search, filters, users).
+/// The exact number of the store's fans, or of the rows `filter` shows (search, filters, users,
+/// and a saved segment when the filter names one).
 #[tauri::command]
-pub async fn contacts_count(db: State<'_, Db>, store_id: String, filter: Option<ContactFilter>) -> IpcResult<i64> {
+pub async fn contacts_count(db: State<'_, Db>, store_id: String, filter: Option<ViewFilter>) -> IpcResult<i64> {
     Ok(match filter {
         None => contacts::count(&db, &store_id).await?,
-        Some(f) => contacts::count_matching(&db, &store_id, &f).await?,
+        Some(f) => contacts::count_matching(&db, &store_id, &f.resolve(&db, &store_id).await?).await?,
     })
 }
 
@@ -37,10 +39,11 @@ pub async fn contacts_page(
     from_end: Option<bool>,
     limit: u32,
     sort: Option<Sort>,
-    filter: Option<ContactFilter>,
+    filter: Option<ViewFilter>,
 ) -> IpcResult<Page> {
     let req = PageRequest { sort: sort.unwrap_or_default(), after, before, from_end: from_end.unwrap_or(false), limit };
-    Ok(contacts::page_matching(&db, &store_id, &filter.unwrap_or_default(), &req).await?)
+    let filter = filter.unwrap_or_default().resolve(&db, &store_id).await?;
+    Ok(contacts::page_matching(&db, &store_id, &filter, &req).await?)
 }
 
 /// The store header's conversion rate: fans with a platform account ÷ fans.

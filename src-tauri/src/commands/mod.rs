@@ -2,4 +2,5 @@
 
 pub mod contacts;
 pub mod import;
+pub mod segments;
 pub mod tags;

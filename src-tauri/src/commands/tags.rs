@@ -2,10 +2,11 @@
 //! merge, delete and undo. Each is a thin adapter over `fanbase_core::tags`; edits come from the UI.
 
 use fanbase_core::contacts::Origin;
-use fanbase_core::tags::{self, Deleted, Renamed, TagCount, Tagged, Target};
+use fanbase_core::tags::{self, Deleted, Renamed, TagCount, Tagged};
 use fanbase_core::{now_ms, Db};
 use tauri::State;
 
+use crate::commands::segments::ViewTarget;
 use crate::ipc_error::IpcResult;
 
 #[tauri::command]
@@ -13,14 +14,17 @@ pub async fn tags_list(db: State<'_, Db>, store_id: String) -> IpcResult<Vec<Tag
     Ok(tags::list(&db, &store_id).await?)
 }
 
-/// Adds `tag` to `target`: `{"ids": [..]}`, `{"emails": [..]}` or `{"matching": ContactFilter}`.
+/// Adds `tag` to `target`: `{"ids": [..]}`, `{"emails": [..]}` or `{"matching": ContactFilter}`
+/// (the filter may name a saved segment: `{"matching": {"segment": "VIP"}}`).
 #[tauri::command]
-pub async fn tags_add(db: State<'_, Db>, store_id: String, tag: String, target: Target) -> IpcResult<Tagged> {
+pub async fn tags_add(db: State<'_, Db>, store_id: String, tag: String, target: ViewTarget) -> IpcResult<Tagged> {
+    let target = target.resolve(&db, &store_id).await?;
     Ok(tags::add(&db, &store_id, &tag, &target, Origin::Ui, now_ms()).await?)
 }
 
 #[tauri::command]
-pub async fn tags_remove(db: State<'_, Db>, store_id: String, tag: String, target: Target) -> IpcResult<Tagged> {
+pub async fn tags_remove(db: State<'_, Db>, store_id: String, tag: String, target: ViewTarget) -> IpcResult<Tagged> {
+    let target = target.resolve(&db, &store_id).await?;
     Ok(tags::remove(&db, &store_id, &tag, &target, Origin::Ui, now_ms()).await?)
 }
 

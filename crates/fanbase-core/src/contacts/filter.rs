@@ -36,6 +36,19 @@ pub struct ContactFilter {
     pub score_max: Option<i64>,
     /// Also show registered users who have no fan record in this store (the unified view).
     pub include_users: bool,
+    /// A condition made by trusted code (a compiled segment), ANDed with the rest. Never read from
+    /// or written to JSON: the window names a segment, it never sends SQL.
+    #[serde(skip)]
+    pub condition: Option<FanCondition>,
+}
+
+/// A boolean SQL expression over the fan `c` (`customers c`) with its `?` values in order, built
+/// by trusted code only. This is how a compiled segment restricts any list of contacts (pages,
+/// counts, bulk tags, export) without this crate depending on `fanbase-segments`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FanCondition {
+    pub sql: String,
+    pub binds: Vec<Bind>,
 }
 
 impl ContactFilter {
@@ -54,12 +67,13 @@ impl ContactFilter {
             && self.student_level.is_empty())
             || self.score_min.is_some()
             || self.score_max.is_some()
+            || self.condition.is_some()
     }
 }
 
 /// A value bound to a `?` placeholder.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Bind {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bind {
     Int(i64),
     Text(String),
 }
@@ -326,6 +340,13 @@ pub(crate) async fn compile(conn: &mut SqliteConnection, store_pk: i64, filter: 
             );
             out.conds.push(Cond::tagged(members, probe));
         }
+    }
+
+    if let Some(cond) = &filter.condition {
+        let mut on_fan = Cond::row("", "");
+        on_fan.open = Sql::of(format!("({})", cond.sql), &cond.binds);
+        on_fan.on_row = on_fan.open.clone();
+        out.conds.push(on_fan);
     }
 
     let search = Search::parse(filter.search.as_deref().unwrap_or(""));

@@ -13,7 +13,7 @@ mod show;
 pub use changes::Origin;
 pub use count::{conversion, count_matching, Conversion};
 pub use edit::{set_fields, set_fields_raw, Edited, EDITABLE_FIELDS};
-pub use filter::ContactFilter;
+pub use filter::{ContactFilter, FanCondition};
 pub use page::{page, page_matching, Page, PageRequest, Sort, SortField, MAX_PAGE};
 pub use show::{show, Contact};
 
