@@ -139,7 +139,7 @@ export function App() {
   } else if (area === 'campaigns') {
     content = <CampaignsArea storeId={selectedId} onError={setError} />;
   } else if (area === 'admin' && showAdmin) {
-    content = <AdminArea onError={setError} me={access?.user_id ?? null} />;
+    content = <AdminArea onError={setError} me={access?.user_id ?? null} onDataChanged={onDataChanged} />;
   } else if (stores === null) {
     content = <div className="quiet-state">Loading stores…</div>;
   } else if (selected === null || count === 0) {

@@ -30,6 +30,8 @@ export interface AdminAreaProps {
   onError: (error: ApiError) => void;
   /** The signed-in admin's platform user id, to mark "you". */
   me?: string | null;
+  /** Users were pulled: figures elsewhere in the window (the store's conversion) may have changed. */
+  onDataChanged?: () => void;
 }
 
 type Pull = { kind: 'idle' } | { kind: 'running'; received: number } | { kind: 'done'; at: number; received: number } | { kind: 'failed' };
@@ -45,7 +47,7 @@ const TRI_OPTIONS: { value: Tri; label: string }[] = [
   { value: 'no', label: 'No' },
 ];
 
-export function AdminArea({ onError, me = null }: AdminAreaProps) {
+export function AdminArea({ onError, me = null, onDataChanged }: AdminAreaProps) {
   const [stats, setStats] = useState<Stats | null>(null);
   const [rows, setRows] = useState<UserRow[] | null>(null);
   const [filters, setFilters] = useState<UserFilters>(NO_FILTERS);
@@ -59,6 +61,8 @@ export function AdminArea({ onError, me = null }: AdminAreaProps) {
   const [now, setNow] = useState(() => Date.now());
   const search = useDebounced(filters.search, SEARCH_DEBOUNCE_MS);
   const request = useRef(0);
+  const changed = useRef(onDataChanged);
+  changed.current = onDataChanged;
 
   const report = useCallback((err: unknown) => onError(toApiError(err)), [onError]);
 
@@ -89,6 +93,7 @@ export function AdminArea({ onError, me = null }: AdminAreaProps) {
       const done = await usersPull((p) => setPull({ kind: 'running', received: p.done }));
       setPull({ kind: 'done', at: Date.now(), received: done.received });
       setVersion((v) => v + 1);
+      changed.current?.();
     } catch (err) {
       setPull({ kind: 'failed' });
       report(err);
@@ -141,112 +146,112 @@ export function AdminArea({ onError, me = null }: AdminAreaProps) {
   }
 
   return (
-    <div className={open === null ? 'admin-area' : 'admin-area has-drawer'} data-testid="admin-area">
-      <div className="admin-main">
-        <header className="admin-head">
-          <h2 className="admin-title">Platform</h2>
-          <span className="admin-pull" data-testid="admin-pull" data-state={pull.kind} aria-live="polite">
-            {pull.kind === 'running' && <span className="spinner spinner-small" aria-hidden="true" />}
-            {pullText}
-          </span>
-          <span className="spacer" />
-          <Button data-testid="admin-refresh" busy={pull.kind === 'running'} onClick={() => void runPull()}>
-            Refresh from platform
+    <div className="admin-area" data-testid="admin-area">
+      <header className="admin-head">
+        <h2 className="admin-title">Platform</h2>
+        <span className="admin-pull" data-testid="admin-pull" data-state={pull.kind} aria-live="polite">
+          {pull.kind === 'running' && <span className="spinner spinner-small" aria-hidden="true" />}
+          {pullText}
+        </span>
+        <span className="spacer" />
+        <Button data-testid="admin-refresh" busy={pull.kind === 'running'} onClick={() => void runPull()}>
+          Refresh from platform
+        </Button>
+      </header>
+      <StatsPanel stats={stats} />
+      <div className="toolbar admin-toolbar">
+        <input
+          className="input search-box"
+          type="search"
+          placeholder="Search name or email"
+          aria-label="Search users"
+          data-testid="users-search"
+          value={filters.search}
+          onChange={(e) => setFilter('search', e.target.value)}
+        />
+        <label className="filter-field">
+          <span className="filter-label">Role</span>
+          <select
+            className="select input-compact admin-select"
+            data-testid="filter-role"
+            value={filters.role}
+            onChange={(e) => setFilter('role', e.target.value as UserFilters['role'])}
+          >
+            <option value="any">Any</option>
+            {ROLES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="filter-field">
+          <span className="filter-label">Admin</span>
+          <select
+            className="select input-compact admin-select"
+            data-testid="filter-admin"
+            value={filters.admin}
+            onChange={(e) => setFilter('admin', e.target.value as Tri)}
+          >
+            {TRI_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="filter-field">
+          <span className="filter-label">Stripe</span>
+          <select
+            className="select input-compact admin-select"
+            data-testid="filter-stripe"
+            value={filters.stripe}
+            onChange={(e) => setFilter('stripe', e.target.value as Tri)}
+          >
+            <option value="any">Any</option>
+            <option value="yes">Connected</option>
+            <option value="no">Not connected</option>
+          </select>
+        </label>
+        <label className="filter-field">
+          <span className="filter-label">Signed in</span>
+          <select
+            className="select input-compact admin-select"
+            data-testid="filter-signed-in"
+            value={filters.signedInDays}
+            onChange={(e) => setFilter('signedInDays', Number(e.target.value))}
+          >
+            {SIGNED_IN_CHOICES.map((d) => (
+              <option key={d} value={d}>
+                {d === 0 ? 'Any time' : d === 1 ? 'Last 24 hours' : `Last ${d} days`}
+              </option>
+            ))}
+          </select>
+        </label>
+        {isFiltered(filters) && (
+          <Button variant="ghost" data-testid="filters-clear" onClick={() => setFilters(NO_FILTERS)}>
+            Clear
           </Button>
-        </header>
-        <StatsPanel stats={stats} />
-        <div className="toolbar admin-toolbar">
-          <input
-            className="input search-box"
-            type="search"
-            placeholder="Search name or email"
-            aria-label="Search users"
-            data-testid="users-search"
-            value={filters.search}
-            onChange={(e) => setFilter('search', e.target.value)}
-          />
-          <label className="filter-field">
-            <span className="filter-label">Role</span>
-            <select
-              className="select input-compact admin-select"
-              data-testid="filter-role"
-              value={filters.role}
-              onChange={(e) => setFilter('role', e.target.value as UserFilters['role'])}
-            >
-              <option value="any">Any</option>
-              {ROLES.map((r) => (
-                <option key={r.value} value={r.value}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter-field">
-            <span className="filter-label">Admin</span>
-            <select
-              className="select input-compact admin-select"
-              data-testid="filter-admin"
-              value={filters.admin}
-              onChange={(e) => setFilter('admin', e.target.value as Tri)}
-            >
-              {TRI_OPTIONS.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter-field">
-            <span className="filter-label">Stripe</span>
-            <select
-              className="select input-compact admin-select"
-              data-testid="filter-stripe"
-              value={filters.stripe}
-              onChange={(e) => setFilter('stripe', e.target.value as Tri)}
-            >
-              <option value="any">Any</option>
-              <option value="yes">Connected</option>
-              <option value="no">Not connected</option>
-            </select>
-          </label>
-          <label className="filter-field">
-            <span className="filter-label">Signed in</span>
-            <select
-              className="select input-compact admin-select"
-              data-testid="filter-signed-in"
-              value={filters.signedInDays}
-              onChange={(e) => setFilter('signedInDays', Number(e.target.value))}
-            >
-              {SIGNED_IN_CHOICES.map((d) => (
-                <option key={d} value={d}>
-                  {d === 0 ? 'Any time' : d === 1 ? 'Last 24 hours' : `Last ${d} days`}
-                </option>
-              ))}
-            </select>
-          </label>
-          {isFiltered(filters) && (
-            <Button variant="ghost" data-testid="filters-clear" onClick={() => setFilters(NO_FILTERS)}>
-              Clear
+        )}
+        <span className="spacer" />
+        {selected.size > 0 && (
+          <>
+            <span className="match-count" data-testid="users-selected">
+              {formatNumber(selected.size)} selected
+            </span>
+            <Button variant="ghost" onClick={() => setSelected(new Set())}>
+              Clear selection
             </Button>
-          )}
-          <span className="spacer" />
-          {selected.size > 0 && (
-            <>
-              <span className="match-count" data-testid="users-selected">
-                {formatNumber(selected.size)} selected
-              </span>
-              <Button variant="ghost" onClick={() => setSelected(new Set())}>
-                Clear selection
-              </Button>
-              <Button variant="primary" data-testid="bulk-role-open" onClick={() => setTask({ users: selectedRows })}>
-                Change role…
-              </Button>
-            </>
-          )}
-          <span className="match-count" data-testid="users-count" data-count={rows?.length ?? ''}>
-            {rows === null ? 'Loading…' : `${formatNumber(rows.length)} ${rows.length === 1 ? 'user' : 'users'}`}
-          </span>
-        </div>
+            <Button variant="primary" data-testid="bulk-role-open" onClick={() => setTask({ users: selectedRows })}>
+              Change role…
+            </Button>
+          </>
+        )}
+        <span className="match-count" data-testid="users-count" data-count={rows?.length ?? ''}>
+          {rows === null ? 'Loading…' : `${formatNumber(rows.length)} ${rows.length === 1 ? 'user' : 'users'}`}
+        </span>
+      </div>
+      <div className={open === null ? 'admin-body' : 'admin-body has-drawer'}>
         {rows !== null && rows.length === 0 ? (
           <div className="admin-empty" data-testid="users-empty">
             {isFiltered(filters)
@@ -268,17 +273,17 @@ export function AdminArea({ onError, me = null }: AdminAreaProps) {
             me={me}
           />
         )}
+        {open !== null && (
+          <UserDrawer
+            row={open}
+            version={version}
+            me={me}
+            onClose={closeDrawer}
+            onChange={(user, fixed) => setTask({ users: [user], fixed })}
+            onError={onError}
+          />
+        )}
       </div>
-      {open !== null && (
-        <UserDrawer
-          row={open}
-          version={version}
-          me={me}
-          onClose={closeDrawer}
-          onChange={(user, fixed) => setTask({ users: [user], fixed })}
-          onError={onError}
-        />
-      )}
       {task !== null && (
         <RoleDialog
           users={task.users}

@@ -1,18 +1,36 @@
 // Owns the platform stats at the top of the admin area: figure cards, the weekly sign-ups chart and the fan → user conversion per store, drawn in plain SVG from the real figures.
+import { useLayoutEffect, useRef, useState } from 'react';
 import { formatNumber, formatPercent } from '../format';
 import type { Stats, StoreConversion, WeekCount } from './api';
 import { monthTicks, niceMax, verticalBars, weekLabel } from './adminModel';
 
-const CHART_W = 520;
-const CHART_H = 120;
+const CHART_H = 112;
 const AXIS_W = 30;
-const LABEL_H = 16;
+const LABEL_H = 18;
+/** The width drawn before the box is measured (and in tests, where nothing has a size). */
+const FALLBACK_W = 520;
+
+/** The content width of an element, following resizes. */
+function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el === null) return;
+    setWidth(el.clientWidth);
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
 
 export function StatsPanel({ stats }: { stats: Stats | null }) {
   const figures: [string, string, number | null, string][] = [
-    ['total', 'Users', stats?.total_users ?? null, 'Every registered account'],
-    ['creators', 'Creators', stats?.creators ?? null, 'Stripe connected: they can sell'],
-    ['students', 'Students', stats?.students ?? null, 'Fans with an enrollment or a purchase'],
+    ['total', 'Users', stats?.total_users ?? null, 'Registered accounts'],
+    ['creators', 'Creators', stats?.creators ?? null, 'Stripe connected'],
+    ['students', 'Students', stats?.students ?? null, 'Enrolled or bought'],
     ['admins', 'Admins', stats?.admins ?? null, 'Platform admin flag'],
   ];
   const weeks = stats?.signups_per_week ?? [];
@@ -48,6 +66,8 @@ export function StatsPanel({ stats }: { stats: Stats | null }) {
 }
 
 export function SignupChart({ weeks }: { weeks: WeekCount[] }) {
+  const [box, measured] = useWidth<HTMLDivElement>();
+  const CHART_W = measured > 0 ? measured : FALLBACK_W;
   const max = niceMax(Math.max(0, ...weeks.map((w) => w.signups)));
   const plotW = CHART_W - AXIS_W;
   const bars = verticalBars(
@@ -58,9 +78,12 @@ export function SignupChart({ weeks }: { weeks: WeekCount[] }) {
   );
   const slot = weeks.length > 0 ? plotW / weeks.length : 0;
   return (
+    <div className="chart-box" ref={box}>
     <svg
       className="chart-svg"
       data-testid="signup-chart"
+      width={CHART_W}
+      height={CHART_H + LABEL_H}
       viewBox={`0 0 ${CHART_W} ${CHART_H + LABEL_H}`}
       role="img"
       aria-label={`Sign-ups per week over the last ${weeks.length} weeks`}
@@ -68,7 +91,7 @@ export function SignupChart({ weeks }: { weeks: WeekCount[] }) {
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
           <line className="chart-grid" x1={AXIS_W} x2={CHART_W} y1={CHART_H - f * CHART_H + 0.5} y2={CHART_H - f * CHART_H + 0.5} />
-          <text className="chart-axis" x={AXIS_W - 6} y={CHART_H - f * CHART_H + (f === 1 ? 9 : 3)} textAnchor="end">
+          <text className="chart-axis" x={AXIS_W - 6} y={CHART_H - f * CHART_H + (f === 1 ? 10 : 4)} textAnchor="end">
             {formatNumber(Math.round(f * max))}
           </text>
         </g>
@@ -90,12 +113,13 @@ export function SignupChart({ weeks }: { weeks: WeekCount[] }) {
           </rect>
         ))}
         {monthTicks(weeks).map((t) => (
-          <text key={t.index} className="chart-axis" x={t.index * slot + 2} y={CHART_H + LABEL_H - 3}>
+          <text key={t.index} className="chart-axis" x={t.index * slot + 2} y={CHART_H + LABEL_H - 4}>
             {t.label}
           </text>
         ))}
       </g>
     </svg>
+    </div>
   );
 }
 

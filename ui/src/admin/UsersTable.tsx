@@ -17,15 +17,15 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { id: 'select', label: '', width: '40px' },
-  { id: 'name', label: 'Name', sort: 'name', width: 'minmax(140px, 1.2fr)' },
-  { id: 'email', label: 'Email', sort: 'email', width: 'minmax(180px, 1.6fr)' },
-  { id: 'role', label: 'Role', sort: 'role', width: '92px' },
-  { id: 'admin', label: 'Admin', sort: 'admin', width: '76px' },
-  { id: 'stripe', label: 'Stripe', sort: 'stripe_connected', width: '84px' },
-  { id: 'created', label: 'Created', sort: 'created_at', width: '116px' },
-  { id: 'last', label: 'Last sign-in', sort: 'last_sign_in_at', width: '116px' },
-  { id: 'stores', label: 'Fan of', sort: 'fan_stores', width: '74px', end: true },
+  { id: 'select', label: '', width: '38px' },
+  { id: 'name', label: 'Name', sort: 'name', width: 'minmax(120px, 1.2fr)' },
+  { id: 'email', label: 'Email', sort: 'email', width: 'minmax(160px, 1.7fr)' },
+  { id: 'role', label: 'Role', sort: 'role', width: '84px' },
+  { id: 'admin', label: 'Admin', sort: 'admin', width: '70px' },
+  { id: 'stripe', label: 'Stripe', sort: 'stripe_connected', width: '72px' },
+  { id: 'created', label: 'Created', sort: 'created_at', width: '110px' },
+  { id: 'last', label: 'Last sign-in', sort: 'last_sign_in_at', width: '110px' },
+  { id: 'stores', label: 'Fan of', sort: 'fan_stores', width: '70px', end: true },
 ];
 
 const TEMPLATE = COLUMNS.map((c) => c.width).join(' ');
@@ -113,7 +113,7 @@ export function UsersTable({ rows, sort, onSort, selected, onToggle, onToggleAll
       aria-activedescendant={active !== null && rows[active] !== undefined ? `user-row-${active}` : undefined}
       onKeyDown={onKeyDown}
     >
-      <div className="table" role="rowgroup" style={{ height: virtualizer.getTotalSize(), minWidth: 940 }}>
+      <div className="table" role="rowgroup" style={{ height: virtualizer.getTotalSize(), minWidth: 840 }}>
         <div role="row" aria-rowindex={1} className="row row-header" style={{ gridTemplateColumns: TEMPLATE }}>
           {COLUMNS.map((c) => {
             if (c.id === 'select') {
@@ -203,6 +203,7 @@ const UserRowView = memo(function UserRowView({ row, index, top, active, open, s
       data-role={row.role}
       data-admin={String(row.admin)}
       data-stripe={String(row.stripe_connected)}
+      data-fan-stores={row.fan_stores}
       style={{ transform: `translateY(${top}px)`, gridTemplateColumns: TEMPLATE }}
       onClick={() => onClick(index)}
     >
