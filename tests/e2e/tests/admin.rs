@@ -31,7 +31,8 @@ fn one_crypto_provider() {
 /// A realistic platform: 300 users (some Stripe-connected), 4 stores of 400 fans, some of whom are users.
 async fn platform() -> Emulator {
     one_crypto_provider();
-    let g = Generate { stores: 4, customers_per_store: 400, users: 300, events_per_store: 400, ..Generate::at(now_ms()) };
+    let g =
+        Generate { stores: 4, customers_per_store: 400, users: 300, events_per_store: 400, ..Generate::at(now_ms()) };
     Emulator::start(Seed::generate(&g)).await.expect("the emulator starts on loopback")
 }
 
@@ -129,8 +130,9 @@ async fn an_admin_pulls_users_filters_stripe_creators_and_changes_roles_on_the_p
     let db = sandbox.db().await;
     pull_fans(&db, &emulator).await;
     db.close().await;
-    let app = App::launch(sandbox, &[("FANBASE_DEPLOYMENT", emulator.url()), ("FANBASE_TOKEN", emulator.admin_token())])
-        .await;
+    let app =
+        App::launch(sandbox, &[("FANBASE_DEPLOYMENT", emulator.url()), ("FANBASE_TOKEN", emulator.admin_token())])
+            .await;
 
     // The Admin tab shows for an admin; opening it pulls every user from the platform.
     app.find_with(".app", "data-admin-access", "admin").await;
@@ -161,7 +163,13 @@ async fn an_admin_pulls_users_filters_stripe_creators_and_changes_roles_on_the_p
         let opened = opened.as_str().unwrap().to_string();
         app.find_with("[data-testid=user-drawer]", "data-id", &opened).await;
         app.find("[data-testid=fan-of], [data-testid=user-drawer] .drawer-quiet").await;
-        wait_js(&app, "return document.querySelector('[data-testid=user-drawer]').textContent.includes('Loading');", json!(false), "the drawer's detail").await;
+        wait_js(
+            &app,
+            "return document.querySelector('[data-testid=user-drawer]').textContent.includes('Loading');",
+            json!(false),
+            "the drawer's detail",
+        )
+        .await;
         tokio::time::sleep(Duration::from_millis(400)).await;
         app.screenshot(std::path::Path::new(&path)).await;
         app.find("[data-testid=user-drawer-close]").await.click().await.unwrap();
@@ -184,7 +192,10 @@ async fn an_admin_pulls_users_filters_stripe_creators_and_changes_roles_on_the_p
     choose(&app, "[data-testid=drawer-role-select]", "SUBACCOUNT_GUEST").await;
     app.find("[data-testid=drawer-role-apply]").await.click().await.unwrap();
     let effect = app.find("[data-testid=role-effect]").await.text().await.unwrap();
-    assert!(effect.contains(&target.email) && effect.contains("becomes Guest"), "the confirmation states the effect: {effect:?}");
+    assert!(
+        effect.contains(&target.email) && effect.contains("becomes Guest"),
+        "the confirmation states the effect: {effect:?}"
+    );
     assert_eq!(emulator.state().user(&target.id).unwrap().role, target.role, "nothing changes before the confirmation");
     app.find("[data-testid=role-confirm]").await.click().await.unwrap();
     wait_platform(&emulator, &target.id, |u| u.role == Role::SubaccountGuest, "the target became a guest").await;
@@ -234,8 +245,13 @@ async fn an_admin_pulls_users_filters_stripe_creators_and_changes_roles_on_the_p
     app.find("[data-testid=bulk-role-open]").await.click().await.unwrap();
     choose(&app, "[data-testid=bulk-role]", "SUBACCOUNT_USER").await;
     choose(&app, "[data-testid=bulk-admin]", "false").await;
-    wait_js(&app, "return document.querySelectorAll('[data-testid=role-effect]').length;", json!(3), "one effect per user")
-        .await;
+    wait_js(
+        &app,
+        "return document.querySelectorAll('[data-testid=role-effect]').length;",
+        json!(3),
+        "one effect per user",
+    )
+    .await;
     app.find("[data-testid=role-confirm]").await.click().await.unwrap();
     app.find("[data-testid=role-results]").await;
     for id in &picked {
@@ -243,7 +259,10 @@ async fn an_admin_pulls_users_filters_stripe_creators_and_changes_roles_on_the_p
         app.find_with(&format!("[data-testid=role-result][data-id='{id}']"), "data-status", want).await;
     }
     let summary = app.find("[data-testid=role-results-summary]").await.text().await.unwrap();
-    assert!(summary.contains("2 applied") && summary.contains("1 refused"), "the summary counts per outcome: {summary:?}");
+    assert!(
+        summary.contains("2 applied") && summary.contains("1 refused"),
+        "the summary counts per outcome: {summary:?}"
+    );
     for id in &picked[1..] {
         wait_platform(&emulator, id, |u| u.role == Role::SubaccountUser && !u.admin, "the bulk change landed").await;
     }
@@ -260,9 +279,11 @@ async fn an_admin_pulls_users_filters_stripe_creators_and_changes_roles_on_the_p
 #[tokio::test(flavor = "multi_thread")]
 async fn a_creator_who_is_not_an_admin_gets_no_admin_tab() {
     let emulator = platform().await;
-    let app =
-        App::launch(Sandbox::new(), &[("FANBASE_DEPLOYMENT", emulator.url()), ("FANBASE_TOKEN", emulator.creator_token())])
-            .await;
+    let app = App::launch(
+        Sandbox::new(),
+        &[("FANBASE_DEPLOYMENT", emulator.url()), ("FANBASE_TOKEN", emulator.creator_token())],
+    )
+    .await;
     app.find_with(".app", "data-admin-access", "none").await;
     app.find("[data-testid=nav-contacts]").await;
     assert!(app.client.find(Locator::Css("[data-testid=nav-admin]")).await.is_err(), "no Admin tab for a non-admin");
