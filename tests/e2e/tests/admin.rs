@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use fanbase_core::{now_ms, stores, Db};
-use fanbase_e2e::{App, Sandbox};
+use fanbase_e2e::{one_crypto_provider, App, Sandbox};
 use fanbase_emulator::{Emulator, Generate, Role, Seed, User};
 use fanbase_sync::pull::{pull, Target, MAX_PAGE};
 use fanbase_sync::run::remember_stores;
@@ -21,12 +21,6 @@ use serde_json::{json, Value};
 const ESCAPE: &str = "\u{E00C}";
 const DAY_MS: i64 = 86_400_000;
 const WEEK_MS: i64 = 7 * DAY_MS;
-
-/// The platform client (ring) and the WebDriver client (aws-lc-rs) both bring a rustls crypto
-/// provider into this test binary: pick one for the process before either connects.
-fn one_crypto_provider() {
-    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
-}
 
 /// A realistic platform: 300 users (some Stripe-connected), 4 stores of 400 fans, some of whom are users.
 async fn platform() -> Emulator {
