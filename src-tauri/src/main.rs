@@ -45,6 +45,16 @@ fn main() {
             commands::segments::segments_show,
             commands::segments::segments_save,
             commands::segments::segments_delete,
+            // admin: platform users, roles, stats (commands/admin.rs)
+            commands::admin::admin_access,
+            commands::admin::admin_users_pull,
+            commands::admin::admin_users_count,
+            commands::admin::admin_users_page,
+            commands::admin::admin_user_detail,
+            commands::admin::admin_role_effects,
+            commands::admin::admin_set_role,
+            commands::admin::admin_set_roles,
+            commands::admin::admin_stats,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Fanbase window");

@@ -11,6 +11,7 @@ import { AreaNav, type Area } from './AreaNav';
 import { SegmentsArea } from './segments/SegmentsArea';
 import { CampaignsArea } from './campaigns/CampaignsArea';
 import { AdminArea } from './admin/AdminArea';
+import { useAdminAccess } from './admin/useAdminAccess';
 import { SyncStatusBar } from './sync/SyncStatusBar';
 
 export const SAMPLE_ROWS = 20_000;
@@ -34,8 +35,12 @@ export function App() {
   const [area, setArea] = useState<Area>('contacts');
   /** A saved segment opened from the segments area: the contacts table shows only its fans. */
   const [segmentFilter, setSegmentFilter] = useState<string | null>(null);
-  /** Set from the platform's whoami: the Admin area shows only for platform admins. */
-  const [showAdmin] = useState(false);
+  /** From the platform's whoami: the Admin area shows only for platform admins. */
+  const access = useAdminAccess();
+  const showAdmin = access?.admin === true;
+  useEffect(() => {
+    if (!showAdmin) setArea((a) => (a === 'admin' ? 'contacts' : a));
+  }, [showAdmin]);
 
   const report = useCallback((err: unknown) => setError(toApiError(err)), []);
 
@@ -146,7 +151,7 @@ export function App() {
   } else if (area === 'campaigns') {
     content = <CampaignsArea storeId={selectedId} onError={setError} />;
   } else if (area === 'admin' && showAdmin) {
-    content = <AdminArea onError={setError} />;
+    content = <AdminArea onError={setError} me={access?.user_id ?? null} onDataChanged={onDataChanged} />;
   } else if (stores === null) {
     content = <div className="quiet-state">Loading stores…</div>;
   } else if (selected === null || count === 0) {
@@ -183,7 +188,7 @@ export function App() {
   }
 
   return (
-    <div className="app">
+    <div className="app" data-admin-access={access === null ? 'pending' : showAdmin ? 'admin' : 'none'}>
       <TopBar
         nav={<AreaNav area={area} onChange={setArea} showAdmin={showAdmin} />}
         stores={stores}

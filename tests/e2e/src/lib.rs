@@ -61,9 +61,17 @@ fn app_binary() -> PathBuf {
     app
 }
 
+/// Picks one rustls crypto provider for the test process. The WebDriver client enables aws-lc-rs
+/// and the platform client (fanbase-sync, via reqwest) enables ring; with both compiled in, rustls
+/// refuses to guess. Idempotent; `App::launch` calls it, tests that connect earlier call it first.
+pub fn one_crypto_provider() {
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+}
+
 impl App {
     /// Starts the app on `sandbox`'s database and waits until its page is loaded.
     pub async fn launch(sandbox: Sandbox, extra_env: &[(&str, &str)]) -> App {
+        one_crypto_provider();
         let (port, native_port) = (free_port(), free_port());
         let home = sandbox.dir;
         let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
