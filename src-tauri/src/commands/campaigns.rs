@@ -81,8 +81,13 @@ pub async fn campaign_save(
     campaign: Campaign,
     previous_name: Option<String>,
 ) -> IpcResult<Saved> {
+    let renamed = previous_name.filter(|p| !p.trim().is_empty() && p.trim() != campaign.name.trim());
+    if renamed.is_some() && drafts::get(&db, &store_id, &campaign.name).await.is_ok() {
+        let taken = format!("a campaign named {:?} already exists: choose another name", campaign.name.trim());
+        return Err(fanbase_campaign::Error::InvalidCampaign(taken).into());
+    }
     drafts::save(&db, &store_id, &campaign, now_ms()).await?;
-    if let Some(previous) = previous_name.filter(|p| p.trim() != campaign.name.trim() && !p.trim().is_empty()) {
+    if let Some(previous) = renamed {
         match drafts::delete(&db, &store_id, &previous).await {
             Ok(()) | Err(fanbase_campaign::Error::CampaignNotFound { .. }) => {}
             Err(e) => return Err(e.into()),
