@@ -78,7 +78,7 @@ describe('CampaignsArea', () => {
 
     fireEvent.change(screen.getByTestId('campaign-footerAddress'), { target: { value: '1 Main St' } });
     await waitFor(() => expect((screen.getByTestId('send-open') as HTMLButtonElement).disabled).toBe(false));
-    await waitFor(() => expect(state.saves.at(-1)?.footer_address).toBe('1 Main St'));
+    await waitFor(() => expect(state.saves[state.saves.length - 1]?.footer_address).toBe('1 Main St'));
     expect(screen.getByTestId('save-state').dataset.state).toBe('saved');
 
     fireEvent.click(screen.getByTestId('send-open'));
@@ -94,6 +94,6 @@ describe('CampaignsArea', () => {
     await screen.findByTestId('preview-frame');
     await waitFor(() => expect((screen.getByTestId('preview-next') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId('preview-next'));
-    await waitFor(() => expect(state.picks.at(-1)).toEqual({ kind: 'after', email: 'a@x.co' }));
+    await waitFor(() => expect(state.picks[state.picks.length - 1]).toEqual({ kind: 'after', email: 'a@x.co' }));
   });
 });
