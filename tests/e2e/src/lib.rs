@@ -64,6 +64,9 @@ fn app_binary() -> PathBuf {
 impl App {
     /// Starts the app on `sandbox`'s database and waits until its page is loaded.
     pub async fn launch(sandbox: Sandbox, extra_env: &[(&str, &str)]) -> App {
+        // Two rustls crypto providers are compiled in (fantoccini's and lettre's, through the
+        // campaign test's SMTP server), so rustls cannot pick one by itself: pick ring.
+        let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
         let (port, native_port) = (free_port(), free_port());
         let home = sandbox.dir;
         let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());

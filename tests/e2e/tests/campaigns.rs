@@ -55,6 +55,13 @@ async fn click(app: &App, css: &str) {
     app.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Clicks through the page: for buttons the bottom toast may overlap (WebDriver refuses those clicks).
+async fn press(app: &App, css: &str) {
+    app.find(css).await;
+    let script = format!("document.querySelector({}).click(); return true;", Value::from(css));
+    assert_eq!(app.js(&script).await, json!(true));
+}
+
 /// Waits until `script` returns `want`.
 async fn wait_js(app: &App, script: &str, want: Value, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -112,7 +119,11 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
     click(&app, "[data-testid=new-campaign-create]").await;
     app.find_with("[data-testid=campaign-editor]", "data-name", CAMPAIGN).await;
     let (state, def) = saved_definition(&db_path).await;
-    assert_eq!((state.as_str(), def["template"].as_str()), ("draft", Some("course_launch")), "a draft from the template");
+    assert_eq!(
+        (state.as_str(), def["template"].as_str()),
+        ("draft", Some("course_launch")),
+        "a draft from the template"
+    );
     let subject = def["subject"].as_str().unwrap().to_string();
     assert!(subject.contains("{{ first_name"), "the template's subject has a merge tag: {subject}");
 
@@ -138,15 +149,21 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
     assert!(body.as_str().unwrap_or_default().contains("Hi Ana"), "the frame shows the rendered email: {body}");
     click(&app, "[data-testid=preview-next]").await;
     app.find_with("[data-testid=preview-as]", "data-email", NONAME).await;
-    wait_js(&app, &text_of("[data-testid=preview-subject]"), json!("there, the new course is open"), "fallback subject")
-        .await;
+    wait_js(
+        &app,
+        &text_of("[data-testid=preview-subject]"),
+        json!("there, the new course is open"),
+        "fallback subject",
+    )
+    .await;
     // Search by email brings Ana back; the mobile width is a narrower frame.
     set_value(&app, "[data-testid=preview-search]", ANA).await;
     click(&app, "[data-testid=preview-search-go]").await;
     app.find_with("[data-testid=preview-as]", "data-email", ANA).await;
     click(&app, "[data-testid=preview-mobile]").await;
     app.find_with("[data-testid=preview-frame]", "data-width", "mobile").await;
-    let width = app.js("return document.querySelector('[data-testid=preview-frame]').getBoundingClientRect().width;").await;
+    let width =
+        app.js("return document.querySelector('[data-testid=preview-frame]').getBoundingClientRect().width;").await;
     assert_eq!(width.as_f64().map(|w| w.round()), Some(375.0), "mobile preview width");
     let frame = app.find("[data-testid=preview-frame]").await;
     assert_eq!(frame.attr("sandbox").await.unwrap().as_deref(), Some(""), "still sandboxed at mobile width");
@@ -155,7 +172,10 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
     app.find_with("[data-testid=preview-warning][data-code=missing_merge_data]", "data-blocking", "false").await;
     let missing = app.js(&text_of("[data-testid=preview-warning][data-code=missing_merge_data]")).await;
     assert!(
-        missing.as_str().unwrap_or_default().contains("1 recipient has no first name; the fallback 'there' will be used"),
+        missing
+            .as_str()
+            .unwrap_or_default()
+            .contains("1 recipient has no first name; the fallback 'there' will be used"),
         "names the count and the fallback: {missing}"
     );
     app.find_with("[data-testid=preview-warning][data-code=no_postal_address]", "data-blocking", "true").await;
@@ -180,13 +200,21 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
     set_value(&app, "[data-testid=smtp-unsubscribe-url]", "https://academy.test/unsubscribe?e={email}").await;
     click(&app, "[data-testid=smtp-save]").await;
     app.find("[data-testid=campaign-toast]").await;
+    // The composed campaign with its preview, for the docs (FANBASE_CAMPAIGN_SCREENSHOT=path.png).
+    if let Ok(path) = std::env::var("FANBASE_CAMPAIGN_SCREENSHOT") {
+        click(&app, "[data-testid=preview-desktop]").await;
+        app.find_with("[data-testid=preview-frame]", "data-width", "desktop").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        app.screenshot(std::path::Path::new(&path)).await;
+    }
     let db = Db::open(&db_path).await.unwrap();
-    let port: i64 = sqlx::query_scalar("SELECT port FROM smtp_settings WHERE id = 1").fetch_one(db.pool()).await.unwrap();
+    let port: i64 =
+        sqlx::query_scalar("SELECT port FROM smtp_settings WHERE id = 1").fetch_one(db.pool()).await.unwrap();
     assert_eq!(port, i64::from(server.port), "the SMTP settings are saved");
     db.close().await;
 
     // A test, rendered as the previewed fan (Ana), arrives with her merge data.
-    click(&app, "[data-testid=send-test]").await;
+    press(&app, "[data-testid=send-test]").await;
     set_value(&app, "[data-testid=send-test-to]", "me@studio.test").await;
     click(&app, "[data-testid=send-test-go]").await;
     wait_inbox(&server, "the test message", |n| n == 1).await;
@@ -200,7 +228,7 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
     assert!(toast.as_str().unwrap_or_default().contains("me@studio.test"), "the window confirms the test: {toast}");
 
     // Send for real: the confirmation states the exact count; each VIP gets exactly one message.
-    click(&app, "[data-testid=send-open]").await;
+    press(&app, "[data-testid=send-open]").await;
     app.find_with("[data-testid=send-confirm-text]", "data-count", "2").await;
     let confirm = app.js(&text_of("[data-testid=send-confirm-text]")).await;
     assert_eq!(confirm, json!(format!("Send “{CAMPAIGN}” to exactly 2 fans?")), "the exact count is stated");
