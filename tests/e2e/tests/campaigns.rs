@@ -251,3 +251,69 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
     app.find_with("[data-testid=campaign-item]", "data-name", CAMPAIGN).await;
     app.quit().await;
 }
+
+/// Waits until the send dialog's progress has `attr` at least `min`.
+async fn wait_progress_at_least(app: &App, attr: &str, min: i64) -> i64 {
+    let script = format!("const p = document.querySelector('[data-testid=send-progress]'); return p === null ? -1 : Number(p.getAttribute('{attr}'));");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = app.js(&script).await.as_i64().unwrap_or(-1);
+        if got >= min {
+            return got;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {attr} >= {min}, last {got}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pauses_and_resumes_a_send_and_nobody_gets_it_twice() {
+    const FANS: usize = 8;
+    let server = SmtpServer::start(ServerConfig::default()).await;
+    let sandbox = Sandbox::new();
+    let db = sandbox.db().await;
+    let pk = fixtures::store(&db, STORE, STORE_NAME).await;
+    for i in 0..FANS {
+        fixtures::add_fan(&db, pk, &FanSpec::new(&format!("fan{i}@fans.test"), &format!("Fan{i} Doe"))).await;
+    }
+    let campaign = fixtures::campaign(CAMPAIGN);
+    fanbase_campaign::drafts::save(&db, STORE, &campaign, fanbase_core::now_ms()).await.unwrap();
+    let account = fixtures::account(&server, fanbase_campaign::TlsMode::None, None);
+    fanbase_campaign::smtp::settings::save(&db, &account.settings, fanbase_core::now_ms()).await.unwrap();
+    db.close().await;
+    let app = App::launch(sandbox, &[]).await;
+    let db_path = app.db_path.clone();
+
+    click(&app, "[data-testid=nav-campaigns]").await;
+    app.find_with("[data-testid=campaign-editor]", "data-name", CAMPAIGN).await;
+    app.find_with("[data-testid=recipient-count]", "data-count", &FANS.to_string()).await;
+    wait_js(&app, "return document.querySelector('[data-testid=send-open]').disabled;", json!(false), "Send enabled")
+        .await;
+    press(&app, "[data-testid=send-open]").await;
+    app.find_with("[data-testid=send-confirm-text]", "data-count", &FANS.to_string()).await;
+    set_value(&app, "[data-testid=send-rate]", "2").await;
+    click(&app, "[data-testid=send-confirm]").await;
+
+    // Pause after the first message: the campaign is recorded paused and sending stops.
+    wait_progress_at_least(&app, "data-sent", 1).await;
+    click(&app, "[data-testid=send-pause]").await;
+    app.find_with("[data-testid=send-progress]", "data-phase", "paused").await;
+    let (state, _) = saved_definition(&db_path).await;
+    assert_eq!(state, "paused", "the pause is recorded, so a restart keeps it paused");
+    assert!(server.count() < FANS, "paused before the end ({} of {FANS} sent)", server.count());
+
+    click(&app, "[data-testid=send-resume]").await;
+    app.find_with("[data-testid=send-progress]", "data-phase", "done").await;
+    app.find_with("[data-testid=send-progress]", "data-sent", &FANS.to_string()).await;
+    let mut per_fan: HashMap<String, usize> = HashMap::new();
+    for m in server.received() {
+        for to in m.to {
+            *per_fan.entry(to).or_default() += 1;
+        }
+    }
+    assert_eq!(per_fan.len(), FANS, "every fan got the campaign: {per_fan:?}");
+    assert!(per_fan.values().all(|n| *n == 1), "nobody got it twice across the pause: {per_fan:?}");
+    let (state, _) = saved_definition(&db_path).await;
+    assert_eq!(state, "done");
+    app.quit().await;
+}
