@@ -73,7 +73,7 @@ pub async fn campaign_list(db: State<'_, Db>, store_id: String) -> IpcResult<Vec
 }
 
 /// Saves the draft under its name. When the author renamed it, the draft saved under
-/// `previous_name` is removed so the rename does not leave a copy behind.
+/// `previous_name` is renamed first (same id; refused if the new name is taken).
 #[tauri::command]
 pub async fn campaign_save(
     db: State<'_, Db>,
@@ -81,18 +81,11 @@ pub async fn campaign_save(
     campaign: Campaign,
     previous_name: Option<String>,
 ) -> IpcResult<Saved> {
-    let renamed = previous_name.filter(|p| !p.trim().is_empty() && p.trim() != campaign.name.trim());
-    if renamed.is_some() && drafts::get(&db, &store_id, &campaign.name).await.is_ok() {
-        let taken = format!("a campaign named {:?} already exists: choose another name", campaign.name.trim());
-        return Err(fanbase_campaign::Error::InvalidCampaign(taken).into());
+    campaign.validate()?;
+    if let Some(previous) = previous_name.filter(|p| !p.trim().is_empty()) {
+        drafts::rename(&db, &store_id, &previous, &campaign.name, now_ms()).await?;
     }
     drafts::save(&db, &store_id, &campaign, now_ms()).await?;
-    if let Some(previous) = renamed {
-        match drafts::delete(&db, &store_id, &previous).await {
-            Ok(()) | Err(fanbase_campaign::Error::CampaignNotFound { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
     Ok(drafts::get(&db, &store_id, &campaign.name).await?)
 }
 

@@ -112,12 +112,20 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
     click(&app, "[data-testid=nav-campaigns]").await;
     app.find("[data-testid=campaigns-empty]").await;
     click(&app, "[data-testid=campaign-new]").await;
-    set_value(&app, "[data-testid=new-campaign-name]", CAMPAIGN).await;
+    set_value(&app, "[data-testid=new-campaign-name]", "First draft").await;
     click(&app, "[data-testid=new-campaign-template-course_launch]").await;
     set_value(&app, "[data-testid=new-campaign-from-name]", "Beat Academy").await;
     app.find("[data-testid=new-campaign-from-email]").await.send_keys("news@academy.test").await.unwrap();
     click(&app, "[data-testid=new-campaign-create]").await;
-    app.find_with("[data-testid=campaign-editor]", "data-name", CAMPAIGN).await;
+    app.find_with("[data-testid=campaign-editor]", "data-name", "First draft").await;
+    // Renaming in the editor renames the saved draft (autosaved, no copy left behind).
+    set_value(&app, "[data-testid=campaign-name]", CAMPAIGN).await;
+    app.find_with("[data-testid=campaign-item]", "data-name", CAMPAIGN).await;
+    app.find_with("[data-testid=save-state]", "data-state", "saved").await;
+    let db = Db::open(&db_path).await.unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM campaigns").fetch_all(db.pool()).await.unwrap();
+    assert_eq!(names, vec![CAMPAIGN.to_string()], "the draft was renamed, not copied");
+    db.close().await;
     let (state, def) = saved_definition(&db_path).await;
     assert_eq!(
         (state.as_str(), def["template"].as_str()),

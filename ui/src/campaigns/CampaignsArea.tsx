@@ -15,6 +15,7 @@ import {
   type Preview,
   type SavedCampaign,
   type SegmentChoice,
+  type SendProgress,
   type SmtpState,
   type TemplateInfo,
 } from './api';
@@ -139,7 +140,16 @@ export function CampaignsArea({ storeId, onError }: CampaignsAreaProps) {
   const startSend = (draft: Draft, rate: number) => {
     const name = draft.name.trim();
     setRun({ name, running: true, progress: null, summary: null, error: null });
-    campaignSend(storeId, toCampaign(draft), rate, (progress) => setRun((r) => (r === null ? r : { ...r, progress })))
+    let first = true;
+    const onProgress = (progress: SendProgress) => {
+      setRun((r) => (r === null ? r : { ...r, progress }));
+      if (first) {
+        // The campaign is now started (its state changed): the editor turns read-only.
+        first = false;
+        void reload();
+      }
+    };
+    campaignSend(storeId, toCampaign(draft), rate, onProgress)
       .then(
         (summary) => setRun((r) => (r === null ? r : { ...r, running: false, summary })),
         (err) => setRun((r) => (r === null ? r : { ...r, running: false, error: toApiError(err) })),
