@@ -44,6 +44,7 @@ fn main() {
             commands::campaigns::campaign_save,
             commands::campaigns::campaign_delete,
             commands::campaigns::campaign_segments,
+            commands::campaigns::campaign_counts,
             commands::campaigns::campaign_preview,
             commands::campaigns::smtp_settings_get,
             commands::campaigns::smtp_settings_save,

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use fanbase_campaign::audience::Counts;
 use fanbase_campaign::drafts::{self, Saved};
 use fanbase_campaign::send::{self, SendControl, SendOptions};
 use fanbase_campaign::send::{Progress, Started, Summary, TestSent};
@@ -99,6 +100,13 @@ pub async fn campaign_delete(db: State<'_, Db>, store_id: String, name: String) 
 pub async fn campaign_segments(db: State<'_, Db>, store_id: String) -> IpcResult<Vec<SegmentChoice>> {
     let list = fanbase_segments::saved::list(&db, &store_id).await.map_err(fanbase_campaign::Error::from)?;
     Ok(list.into_iter().map(|s| SegmentChoice { name: s.name, builtin: s.builtin }).collect())
+}
+
+/// The exact recipient count of the campaign's list or segment, and the fans left out
+/// (unsubscribed, bounced, complained); shown even while a template has an error.
+#[tauri::command]
+pub async fn campaign_counts(db: State<'_, Db>, store_id: String, campaign: Campaign) -> IpcResult<Counts> {
+    Ok(fanbase_campaign::audience::count(&db, &store_id, &campaign, now_ms()).await?)
 }
 
 /// What `pick` (the first recipient, one by email, or the one after/before an email) gets, the

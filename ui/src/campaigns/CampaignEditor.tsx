@@ -166,7 +166,7 @@ export function CampaignEditor({ storeId, saved, templates, segments, sendingHer
           </p>
         )}
       </div>
-      <PreviewPane preview={pv.preview} error={pv.error} searchError={pv.searchError} loading={pv.loading} onStep={pv.step} onSearch={pv.search} />
+      <PreviewPane preview={pv.preview} counts={pv.counts} error={pv.error} searchError={pv.searchError} loading={pv.loading} onStep={pv.step} onSearch={pv.search} />
     </div>
   );
 }

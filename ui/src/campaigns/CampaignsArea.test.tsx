@@ -47,8 +47,12 @@ vi.mock('./api', async (importOriginal) => {
     },
     campaignPreview: async (_s: string, c: Campaign, pick: Pick) => {
       state.picks.push(pick);
+      if (c.subject.includes('{{ broken')) {
+        throw { code: 'TEMPLATE', message: 'template error in subject at line 1, column 4: unexpected end' };
+      }
       return previewFor(c);
     },
+    campaignCounts: async () => ({ recipients: 7, suppressed: 2, unsubscribed: 1, bounced: 1, complained: 0 }),
     campaignSend: async () => {
       state.sends += 1;
       return new Promise(() => undefined);
@@ -95,5 +99,17 @@ describe('CampaignsArea', () => {
     await waitFor(() => expect((screen.getByTestId('preview-next') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId('preview-next'));
     await waitFor(() => expect(state.picks[state.picks.length - 1]).toEqual({ kind: 'after', email: 'a@x.co' }));
+  });
+
+  it('names a template error with its position and still shows the exact counts', async () => {
+    render(<CampaignsArea storeId="s1" onError={vi.fn()} />);
+    await screen.findByTestId('preview-frame');
+    fireEvent.change(screen.getByTestId('campaign-subject'), { target: { value: 'Hi {{ broken' } });
+    expect((await screen.findByTestId('preview-error')).textContent).toContain('line 1, column 4');
+    await waitFor(() => expect(screen.getByTestId('recipient-count').dataset.count).toBe('7'));
+    expect(screen.getByTestId('left-out-count').textContent).toBe('2 left out: 1 unsubscribed, 1 bounced');
+    expect(screen.queryByTestId('preview-frame')).toBeNull();
+    expect((screen.getByTestId('send-open') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('send-blocked-reason').textContent).toContain('line 1, column 4');
   });
 });

@@ -3,11 +3,12 @@
 // origin) at desktop and mobile widths, the text part, and the warnings.
 import { useState } from 'react';
 import { Button } from '../components';
-import type { Preview } from './api';
+import type { Counts, Preview } from './api';
 import { leftOutText } from './campaignForm';
 
 export interface PreviewPaneProps {
   preview: Preview | null;
+  counts: Counts | null;
   error: string | null;
   searchError: string | null;
   loading: boolean;
@@ -17,22 +18,23 @@ export interface PreviewPaneProps {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export function PreviewPane({ preview, error, searchError, loading, onStep, onSearch }: PreviewPaneProps) {
+export function PreviewPane({ preview, counts: latestCounts, error, searchError, loading, onStep, onSearch }: PreviewPaneProps) {
   const [width, setWidth] = useState<'desktop' | 'mobile'>('desktop');
   const [search, setSearch] = useState('');
   const [part, setPart] = useState<'html' | 'text'>('html');
   const fan = preview?.fan ?? null;
   const count = preview?.counts.recipients ?? 0;
+  const counts = error !== null ? latestCounts : (preview?.counts ?? latestCounts);
 
   return (
     <section className="cmp-preview" aria-label="Preview" data-testid="campaign-preview" aria-busy={loading || undefined}>
-      {preview !== null && (
+      {counts !== null && (
         <div className="cmp-counts">
-          <span data-testid="recipient-count" data-count={preview.counts.recipients}>
-            <strong>{fmt(preview.counts.recipients)}</strong> {preview.counts.recipients === 1 ? 'recipient' : 'recipients'}
+          <span data-testid="recipient-count" data-count={counts.recipients}>
+            <strong>{fmt(counts.recipients)}</strong> {counts.recipients === 1 ? 'recipient' : 'recipients'}
           </span>
-          <span className="cmp-muted" data-testid="left-out-count" data-count={preview.counts.suppressed}>
-            {leftOutText(preview.counts)}
+          <span className="cmp-muted" data-testid="left-out-count" data-count={counts.suppressed}>
+            {leftOutText(counts)}
           </span>
         </div>
       )}
@@ -41,7 +43,7 @@ export function PreviewPane({ preview, error, searchError, loading, onStep, onSe
           {error}
         </p>
       )}
-      {preview !== null && (
+      {preview !== null && error === null && (
         <>
           <div className="cmp-stepper">
             <Button variant="ghost" data-testid="preview-prev" aria-label="Previous recipient" disabled={fan === null || fan.position === 0} onClick={() => onStep('before')}>

@@ -161,6 +161,11 @@ export function campaignSegments(storeId: string): Promise<SegmentChoice[]> {
   return call('campaign_segments', { storeId });
 }
 
+/** Exact counts of the recipients choice; works while a template has an error. */
+export function campaignCounts(storeId: string, campaign: Campaign): Promise<Counts> {
+  return call('campaign_counts', { storeId, campaign });
+}
+
 export function campaignPreview(storeId: string, campaign: Campaign, pick: Pick): Promise<Preview> {
   return call('campaign_preview', { storeId, campaign, pick });
 }

@@ -2,13 +2,15 @@
 // previous recipient, and finds a recipient by email. Stale answers are dropped.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toApiError } from '../api';
-import { campaignPreview, type Campaign, type Pick, type Preview } from './api';
+import { campaignCounts, campaignPreview, type Campaign, type Counts, type Pick, type Preview } from './api';
 
 export const PREVIEW_MS = 350;
 const NOT_FOUND = 'RECIPIENT_NOT_FOUND';
 
 export interface PreviewState {
   preview: Preview | null;
+  /** The latest exact counts: the preview's, or counted alone while the preview fails. */
+  counts: Counts | null;
   error: string | null;
   searchError: string | null;
   loading: boolean;
@@ -19,6 +21,7 @@ export interface PreviewState {
 export function usePreview(storeId: string, campaign: Campaign): PreviewState {
   const json = JSON.stringify(campaign);
   const [preview, setPreview] = useState<Preview | null>(null);
+  const [counts, setCounts] = useState<Counts | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [searchError, setSearchError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -43,6 +46,7 @@ export function usePreview(storeId: string, campaign: Campaign): PreviewState {
         if (mine !== seq.current) return;
         current.current.email = result.fan?.email ?? null;
         setPreview(result);
+        setCounts(result.counts);
         setError(null);
         setSearchError(null);
       } catch (err) {
@@ -52,6 +56,10 @@ export function usePreview(storeId: string, campaign: Campaign): PreviewState {
           setSearchError(`${e.message} (not in this list or segment, or unsubscribed, bounced or complained)`);
         } else {
           setError(e.message);
+          campaignCounts(storeId, current.current.campaign).then(
+            (c) => mine === seq.current && setCounts(c),
+            () => undefined,
+          );
         }
       } finally {
         if (mine === seq.current) setLoading(false);
@@ -79,5 +87,5 @@ export function usePreview(storeId: string, campaign: Campaign): PreviewState {
   );
   const search = useCallback((email: string) => void run({ kind: 'email', email }, true), [run]);
 
-  return { preview, error, searchError, loading, step, search };
+  return { preview, counts, error, searchError, loading, step, search };
 }
