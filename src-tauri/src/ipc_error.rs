@@ -26,4 +26,10 @@ impl From<fanbase_admin::Error> for IpcError {
     }
 }
 
+impl From<fanbase_campaign::Error> for IpcError {
+    fn from(e: fanbase_campaign::Error) -> Self {
+        IpcError { code: e.code(), message: e.to_string() }
+    }
+}
+
 pub type IpcResult<T> = Result<T, IpcError>;

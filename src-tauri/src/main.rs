@@ -15,6 +15,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(db)
         .manage(commands::import::ImportJobs::default())
+        .manage(commands::campaigns::CampaignSends::default())
         .invoke_handler(tauri::generate_handler![
             commands::contacts::stores_list,
             commands::contacts::stores_add,
@@ -55,6 +56,19 @@ fn main() {
             commands::admin::admin_set_role,
             commands::admin::admin_set_roles,
             commands::admin::admin_stats,
+            // campaigns
+            commands::campaigns::campaign_templates,
+            commands::campaigns::campaign_list,
+            commands::campaigns::campaign_save,
+            commands::campaigns::campaign_delete,
+            commands::campaigns::campaign_segments,
+            commands::campaigns::campaign_counts,
+            commands::campaigns::campaign_preview,
+            commands::campaigns::smtp_settings_get,
+            commands::campaigns::smtp_settings_save,
+            commands::campaigns::campaign_send_test,
+            commands::campaigns::campaign_send,
+            commands::campaigns::campaign_send_control,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Fanbase window");

@@ -87,6 +87,14 @@ pub async fn counts(db: &Db, store_pk: i64, filter: &Filter) -> Result<Counts> {
     Ok(Counts { recipients, suppressed: unsubscribed + bounced + complained, unsubscribed, bounced, complained })
 }
 
+/// The exact counts of `campaign`'s recipients choice, without rendering anything (so they show
+/// even while a template has an error).
+pub async fn count(db: &Db, store_id: &str, campaign: &Campaign, now: i64) -> Result<Counts> {
+    let (store_pk, _) = crate::drafts::store(db, store_id).await?;
+    let filter = filter(db, store_id, campaign, now).await?;
+    counts(db, store_pk, &filter).await
+}
+
 /// How many recipients have no value for each of `fields` (`first_name`, `custom.level`, ...).
 pub async fn missing(db: &Db, store_pk: i64, filter: &Filter, fields: &[String]) -> Result<Vec<i64>> {
     if fields.is_empty() {

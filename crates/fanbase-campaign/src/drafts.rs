@@ -90,6 +90,35 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Saved> {
     saved_from_row(&row)
 }
 
+/// Renames a draft, keeping its id (the window's editor follows it). Refused when another
+/// campaign has the new name, and for a campaign that started sending.
+pub async fn rename(db: &Db, store_id: &str, from: &str, to: &str, now: i64) -> Result<()> {
+    let (from, to) = (from.trim(), to.trim());
+    if to.is_empty() {
+        return Err(Error::InvalidCampaign("`name` is empty: give the campaign a name".into()));
+    }
+    let saved = get(db, store_id, from).await?;
+    if saved.state != "draft" {
+        return Err(Error::CampaignChanged(from.to_string()));
+    }
+    if from == to {
+        return Ok(());
+    }
+    if get(db, store_id, to).await.is_ok() {
+        return Err(Error::InvalidCampaign(format!("a campaign named {to:?} already exists: choose another name")));
+    }
+    let mut campaign = saved.campaign;
+    campaign.name = to.to_string();
+    sqlx::query("UPDATE campaigns SET name = ?, definition = ?, updated_at = ? WHERE id = ? AND state = 'draft'")
+        .bind(to)
+        .bind(canonical(&campaign))
+        .bind(now)
+        .bind(saved.id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 /// Deletes a campaign (and its outbox). Refused while it is sending.
 pub async fn delete(db: &Db, store_id: &str, name: &str) -> Result<()> {
     let saved = get(db, store_id, name).await?;
@@ -125,4 +154,40 @@ fn saved_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Saved> {
         finished_at: at("finished_at")?,
         campaign,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn db_with_store() -> Db {
+        let db = Db::open_in_memory().await.unwrap();
+        fanbase_core::stores::add(&db, "s1", "Store", 1).await.unwrap();
+        db
+    }
+
+    fn draft(name: &str) -> Campaign {
+        Campaign {
+            name: name.into(),
+            subject: "Hi".into(),
+            body_markdown: Some("Hello".into()),
+            from_email: "a@b.co".into(),
+            ..Campaign::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_rename_keeps_the_id_and_never_overwrites_another_campaign() {
+        let db = db_with_store().await;
+        let id = save(&db, "s1", &draft("Spring"), 1).await.unwrap();
+        save(&db, "s1", &draft("Summer"), 1).await.unwrap();
+        rename(&db, "s1", "Spring", "Spring launch", 2).await.unwrap();
+        let renamed = get(&db, "s1", "Spring launch").await.unwrap();
+        assert_eq!(renamed.id, id, "the same draft, renamed");
+        assert_eq!(renamed.campaign.name, "Spring launch", "the stored definition has the new name too");
+        assert_eq!(get(&db, "s1", "Spring").await.unwrap_err().code(), "CAMPAIGN_NOT_FOUND", "no copy left behind");
+        let clash = rename(&db, "s1", "Spring launch", "Summer", 3).await.unwrap_err();
+        assert_eq!(clash.code(), "INVALID_CAMPAIGN", "renaming onto another campaign is refused: {clash}");
+        assert_eq!(get(&db, "s1", "Summer").await.unwrap().campaign, draft("Summer"), "the other campaign is intact");
+    }
 }

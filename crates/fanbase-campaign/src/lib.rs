@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod error;
 pub mod merge;
 pub mod message;
+pub mod platform;
 pub mod preview;
 pub mod send;
 pub mod smtp;
@@ -17,6 +18,7 @@ pub mod warnings;
 
 pub use campaign::{Campaign, Layout};
 pub use error::{Error, Result, TemplatePosition};
+pub use platform::PlatformLinks;
 pub use preview::{preview, Pick, Preview};
 pub use send::{
     run, send, send_test, start, Phase, Progress, SendControl, SendOptions, Started, Summary, Tally, TestMessage,

@@ -1,6 +1,6 @@
 //! Unsubscribe links: the platform's one-click link (`desktop:issueUnsubscribeLinks`, through the
-//! `UnsubscribeLinks` trait the sync crate implements) when there is one, else the configured URL
-//! template, else a mailto.
+//! `UnsubscribeLinks` trait, which `platform::PlatformLinks` implements for a signed-in sender)
+//! when there is one, else the configured URL template, else a mailto.
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -273,3 +273,15 @@ async fn the_platform_link_is_used_when_issued_else_the_fallback() {
     );
     assert!(rows[1..].iter().all(|r| r.unsubscribe_url.starts_with("https://academy.example/u?e=")));
 }
+
+#[tokio::test]
+async fn counts_alone_show_even_while_a_template_is_broken() {
+    let (_dir, db) = seeded().await;
+    let mut c = fixtures::campaign("Broken");
+    c.subject = "Hi {{ first_name".into();
+    let err = preview(&db, "s1", &c, &Pick::First, &NoPlatform, None, 1).await.unwrap_err();
+    assert_eq!(err.code(), "TEMPLATE", "the preview names the template error");
+    let counts = fanbase_campaign::audience::count(&db, "s1", &c, 1).await.unwrap();
+    assert_eq!((counts.recipients, counts.suppressed), (5, 3), "the counts do not need the templates");
+    assert_eq!((counts.unsubscribed, counts.bounced, counts.complained), (1, 1, 1));
+}

@@ -8,7 +8,10 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use fanbase_campaign::send::{self, outbox, SendControl, SendOptions};
 use fanbase_campaign::smtp::settings;
-use fanbase_campaign::{drafts, Campaign, NoPlatform, Pick, SmtpAccount, SmtpSettings, TestMessage, TlsMode};
+use fanbase_campaign::{
+    drafts, Campaign, NoPlatform, Pick, PlatformLinks, SmtpAccount, SmtpSettings, TestMessage, TlsMode,
+    UnsubscribeLinks,
+};
 use fanbase_core::{now_ms, Db};
 
 use crate::output::{print_json_or, Failure};
@@ -191,7 +194,8 @@ pub async fn campaign(db: &Db, command: CampaignCommand) -> Result<(), Failure> 
             let c = load_with(&file)?;
             let pick = as_email.map_or(Pick::First, Pick::Email);
             let s = settings::load(db).await?;
-            let p = fanbase_campaign::preview(db, &file.store, &c, &pick, &NoPlatform, s.as_ref(), now_ms()).await?;
+            let links = links(false);
+            let p = fanbase_campaign::preview(db, &file.store, &c, &pick, links.as_ref(), s.as_ref(), now_ms()).await?;
             print_json_or(json, &p, || {
                 let mut out = vec![
                     format!(
@@ -228,7 +232,9 @@ pub async fn campaign(db: &Db, command: CampaignCommand) -> Result<(), Failure> 
             let pick = as_email.map_or(Pick::First, Pick::Email);
             let account = SmtpAccount::load(db).await?;
             let test = TestMessage { to, rendered_as: pick };
-            let sent = fanbase_campaign::send_test(db, &file.store, &c, &test, &account, &NoPlatform, now_ms()).await?;
+            let links = links(false);
+            let sent =
+                fanbase_campaign::send_test(db, &file.store, &c, &test, &account, links.as_ref(), now_ms()).await?;
             print_json_or(json, &sent, || {
                 format!(
                     "sent a test to {} as {} ({}): {}",
@@ -242,7 +248,8 @@ pub async fn campaign(db: &Db, command: CampaignCommand) -> Result<(), Failure> 
         CampaignCommand::Send { file, rate, connections, retry_unknown, json } => {
             let c = load_with(&file)?;
             let account = SmtpAccount::load(db).await?;
-            let started = send::start(db, &file.store, &c, &NoPlatform, Some(&account.settings), now_ms()).await?;
+            let links = links(true);
+            let started = send::start(db, &file.store, &c, links.as_ref(), Some(&account.settings), now_ms()).await?;
             if !started.resumed {
                 eprintln!("queued {} recipients ({} suppressed left out)", started.queued, started.counts.suppressed);
             } else {
@@ -331,6 +338,15 @@ pub async fn campaign(db: &Db, command: CampaignCommand) -> Result<(), Failure> 
                 out.join("\n")
             })
         }
+    }
+}
+
+/// The platform's one-click unsubscribe links when signed in (FANBASE_DEPLOYMENT/FANBASE_TOKEN or
+/// the keychain), else the SMTP settings' fallback. `strict`: a send fails rather than fall back.
+fn links(strict: bool) -> Box<dyn UnsubscribeLinks> {
+    match PlatformLinks::signed_in(strict) {
+        Some(p) => Box::new(p),
+        None => Box::new(NoPlatform),
     }
 }
 
