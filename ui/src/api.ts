@@ -1,4 +1,4 @@
-// Owns the IPC contract with the Rust side: its types and the only calls to `invoke`.
+// Owns the IPC contract of the contacts, tags and import areas: their types and calls to `invoke` (each other area has its own <area>/api.ts).
 import { Channel, invoke } from '@tauri-apps/api/core';
 
 export interface Store {
