@@ -32,4 +32,10 @@ impl From<fanbase_campaign::Error> for IpcError {
     }
 }
 
+impl From<fanbase_segments::Error> for IpcError {
+    fn from(e: fanbase_segments::Error) -> Self {
+        IpcError { code: e.code(), message: e.to_string() }
+    }
+}
+
 pub type IpcResult<T> = Result<T, IpcError>;

@@ -46,6 +46,12 @@ fn main() {
             commands::segments::segments_show,
             commands::segments::segments_save,
             commands::segments::segments_delete,
+            // lead scoring rules (commands/scoring.rs)
+            commands::scoring::scoring_rules,
+            commands::scoring::scoring_event_kinds,
+            commands::scoring::scoring_rule_set,
+            commands::scoring::scoring_rule_delete,
+            commands::scoring::scoring_recompute,
             // admin: platform users, roles, stats (commands/admin.rs)
             commands::admin::admin_access,
             commands::admin::admin_users_pull,

@@ -4,5 +4,6 @@ pub mod admin;
 pub mod campaigns;
 pub mod contacts;
 pub mod import;
+pub mod scoring;
 pub mod segments;
 pub mod tags;

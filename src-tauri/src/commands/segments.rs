@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tauri::State;
 
-use crate::ipc_error::{IpcError, IpcResult};
+use crate::ipc_error::IpcResult;
 
 /// The contacts view's filter as the window sends it: the usual filter plus, optionally, the name
 /// of a saved or built-in segment whose fans only are shown (`{"search": "a", "segment": "VIP"}`).
@@ -103,12 +103,6 @@ pub async fn segments_save(
 #[tauri::command]
 pub async fn segments_delete(db: State<'_, Db>, store_id: String, name: String) -> IpcResult<()> {
     Ok(saved::delete(&db, &store_id, &name).await?)
-}
-
-impl From<fanbase_segments::Error> for IpcError {
-    fn from(e: fanbase_segments::Error) -> Self {
-        IpcError { code: e.code(), message: e.to_string() }
-    }
 }
 
 #[cfg(test)]

@@ -178,3 +178,52 @@ async fn builds_a_nested_segment_with_a_live_count_saves_it_and_opens_it_in_the_
     db.close().await;
     app.quit().await;
 }
+
+/// Lead scoring in the window: a condition rule made from the builder's segment is saved, and
+/// "Recompute scores" applies it to every fan (the domain then finds nothing left to change).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scoring_rule_made_in_the_window_is_saved_and_recomputes_every_score() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.db().await;
+    demo::fill(&db, STORE, 800, 9, now_ms()).await.unwrap();
+    db.close().await;
+
+    let app = App::launch(sandbox, &[]).await;
+    app.find_with("[data-testid=fan-count]", "data-count", "800").await;
+    app.find("[data-testid=nav-segments]").await.click().await.unwrap();
+    app.find("[data-path=root] > .group-actions [data-testid=group-add-condition]").await.click().await.unwrap();
+    choose(&app, &format!("{COND}[data-path='all[0]'] [data-testid=cond-field]"), "daw").await;
+    type_into(&app, &format!("{COND}[data-path='all[0]'] [data-testid=cond-value]"), "Ableton").await;
+    app.find_with("[data-testid=segment-count]", "data-state", "ready").await;
+
+    type_into(&app, "[data-testid=scoring-name]", "Ableton bonus").await;
+    choose(&app, "[data-testid=scoring-trigger]", "condition").await;
+    let points = app.find("[data-testid=scoring-points]").await;
+    points.clear().await.unwrap();
+    points.send_keys("25").await.unwrap();
+    app.find("[data-testid=scoring-save]").await.click().await.unwrap();
+    app.find_with("[data-testid=scoring-rule][data-name='Ableton bonus']", "data-points", "25").await;
+
+    app.find("[data-testid=scoring-recompute]").await.click().await.unwrap();
+    wait_js(
+        &app,
+        "return [...document.querySelectorAll('[role=status], .toast')].some(t => t.textContent.includes('Scores recomputed'))",
+        json!(true),
+        "the recompute's result",
+    )
+    .await;
+
+    let db = Db::open(&app.db_path).await.unwrap();
+    let rules = fanbase_segments::scoring::list_rules(&db, STORE).await.unwrap();
+    let rule = rules.iter().find(|r| r.name == "Ableton bonus").expect("the rule is in the DB");
+    assert_eq!(rule.points, 25);
+    assert_eq!(
+        rule.to_json()["condition"],
+        json!({"all": [{"field": "daw", "op": "eq", "value": "Ableton"}]}),
+        "the condition is the builder's segment"
+    );
+    let again = fanbase_segments::scoring::recompute(&db, STORE, now_ms()).await.unwrap();
+    assert_eq!(again.changed, 0, "the window's recompute already applied the new rule to every fan");
+    db.close().await;
+    app.quit().await;
+}

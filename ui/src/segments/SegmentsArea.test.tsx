@@ -21,6 +21,8 @@ vi.mock('./api', async (importOriginal) => {
   return {
     ...real,
     segmentsFields: async () => FIELDS,
+    scoringRules: async () => [],
+    scoringEventKinds: async () => ['open', 'click'],
     segmentsList: async () => [
       { name: 'Paying customers', builtin: true, definition: { field: 'score', op: 'gte', value: 1 }, created_at: null, updated_at: null, count: 12 },
       ...[...existing].map((name) => ({ name, builtin: false, definition: { all: [{ field: 'daw', op: 'eq', value: 'Bitwig' }] }, created_at: 1, updated_at: 1, count: 3 })),

@@ -17,6 +17,7 @@ import {
   type FieldSpec,
 } from './api';
 import { SegmentBuilder } from './SegmentBuilder';
+import { ScoringRules } from './ScoringRules';
 import { conditionCount, newGroup, rootOf, toJson, type GroupDraft } from './segmentDraft';
 import './segments.css';
 
@@ -224,6 +225,13 @@ function SegmentsOfStore({ storeId, onError, onOpenSegment }: SegmentsAreaProps 
           <summary>Segment JSON</summary>
           <pre data-testid="segment-json">{json === null ? '' : JSON.stringify(json, null, 2)}</pre>
         </details>
+        <ScoringRules
+          storeId={storeId}
+          segment={empty || invalid !== null ? null : json}
+          onLoadCondition={(segment) => fields !== null && setRoot(rootOf(segment, fields))}
+          onError={onError}
+          onNotice={setNotice}
+        />
       </section>
       {confirmReplace !== null && (
         <Dialog

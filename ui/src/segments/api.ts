@@ -74,3 +74,38 @@ export function segmentsSave(storeId: string, name: string, definition: SegmentJ
 export function segmentsDelete(storeId: string, name: string): Promise<void> {
   return call<void>('segments_delete', { storeId, name });
 }
+
+/** A lead-scoring rule: points for each event of a kind (optionally expiring), or while a fan matches a condition. */
+export interface ScoringRule {
+  name: string;
+  event?: string;
+  condition?: SegmentJson;
+  points: number;
+  expires_days?: number;
+}
+
+export interface Recomputed {
+  contacts: number;
+  changed: number;
+}
+
+export function scoringRules(storeId: string): Promise<ScoringRule[]> {
+  return call<ScoringRule[]>('scoring_rules', { storeId });
+}
+
+export function scoringEventKinds(): Promise<string[]> {
+  return call<string[]>('scoring_event_kinds', {});
+}
+
+/** Adds or replaces (by name) a rule; an invalid one fails with RULE_INVALID and the path inside the rule. */
+export function scoringRuleSet(storeId: string, rule: ScoringRule): Promise<ScoringRule> {
+  return call<ScoringRule>('scoring_rule_set', { storeId, rule });
+}
+
+export function scoringRuleDelete(storeId: string, name: string): Promise<void> {
+  return call<void>('scoring_rule_delete', { storeId, name });
+}
+
+export function scoringRecompute(storeId: string): Promise<Recomputed> {
+  return call<Recomputed>('scoring_recompute', { storeId });
+}
