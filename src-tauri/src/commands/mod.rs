@@ -2,4 +2,5 @@
 
 pub mod contacts;
 pub mod import;
+pub mod sync;
 pub mod tags;
