@@ -88,6 +88,13 @@ export function App() {
 
   const onDataChanged = useCallback(() => setCountReload((n) => n + 1), []);
 
+  /** A sync pulled data or a sign-in added the account's stores: reload the stores and the view. */
+  const onSynced = useCallback(() => {
+    void refreshStores();
+    setCountReload((n) => n + 1);
+    setImportGen((n) => n + 1);
+  }, [refreshStores]);
+
   const selectStore = (id: string) => {
     setWantedId(id);
     writeLastStore(id);
@@ -182,7 +189,7 @@ export function App() {
       />
       {error !== null && <ErrorBanner message={error.message} onDismiss={() => setError(null)} />}
       <main className="content">{content}</main>
-      <SyncStatusBar onError={setError} onDataChanged={onDataChanged} />
+      <SyncStatusBar onError={setError} onDataChanged={onSynced} />
     </div>
   );
 }
