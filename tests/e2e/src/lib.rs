@@ -84,6 +84,9 @@ impl App {
         }
         let driver = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e} (make test installs it)"));
 
+        // Test crates that also link reqwest (sync, emulator) enable both of rustls' providers, and
+        // then fantoccini's TLS set-up cannot pick one by itself: choose ring, once per process.
+        let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
         let url = format!("http://127.0.0.1:{port}");
         let caps = json!({ "tauri:options": { "application": app_binary() } });
         let caps = caps.as_object().unwrap().clone();
