@@ -135,7 +135,16 @@ async fn signs_in_syncs_and_sends_a_tag_edited_offline() {
     app.find_with("[data-testid=sync-bar]", "data-state", "signed_out").await;
     app.find("[data-testid=sync-sign-in]").await.click().await.unwrap();
 
-    // A wrong token is refused with advice, and nothing is kept.
+    // A URL where nothing listens is reported as unreachable; a wrong token is refused with
+    // advice; nothing is kept for either.
+    let nobody = format!(
+        "http://127.0.0.1:{}",
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    );
+    sign_in(&app, Some(&nobody), &token).await;
+    app.find_with("[data-testid=signin-error]", "data-code", "UNREACHABLE").await;
+    let advice = app.find("[data-testid=signin-error]").await.text().await.unwrap();
+    assert!(advice.contains(&nobody), "the advice names the URL it could not reach: {advice:?}");
     sign_in(&app, Some(emulator.url()), "not-the-token").await;
     app.find_with("[data-testid=signin-error]", "data-code", "SIGN_IN_REQUIRED").await;
     assert_eq!(keychain.load().unwrap(), None, "a refused sign-in keeps nothing in the keychain");
