@@ -233,3 +233,59 @@ async fn a_revoked_token_asks_to_sign_in_again_and_keeps_the_pending_edit() {
     app.quit().await;
     keychain.delete().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conflict_is_shown_field_by_field_and_keep_mine_sends_my_value() {
+    let keychain = keychain();
+    let emulator = platform().await;
+    let token = emulator.creator_token().to_string();
+    keychain.save(&Credentials::new(emulator.url(), Token::new(token.clone())).unwrap()).unwrap();
+    let fan = live_fans(&emulator)[11].email.clone();
+    const MINE: &str = "+1 555 0100";
+
+    let app = App::launch(Sandbox::new(), NO_ENV).await;
+    app.find_with("[data-testid=match-count]", "data-count", &FANS.to_string()).await;
+    app.find_with("[data-testid=sync-bar]", "data-state", "idle").await;
+
+    // The website changes the same field just before my edit arrives: a conflict.
+    emulator.faults().web_edits_on_push(Rule::times(1));
+    app.find("[data-testid=search]").await.send_keys(&fan).await.unwrap();
+    app.find_with("[data-testid=match-count]", "data-count", "1").await;
+    app.find_with("[data-testid=contact-row][data-index='0']", "data-email", &fan).await.click().await.unwrap();
+    app.js("document.querySelector('[data-testid=contacts-scroll]')
+           .dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));")
+        .await;
+    let phone = app.find("[data-testid=field-phone]").await;
+    phone.clear().await.unwrap();
+    phone.send_keys(MINE).await.unwrap();
+    phone.send_keys(ENTER).await.unwrap();
+
+    // The edit is sent after a moment and comes back as a conflict.
+    app.find_with("[data-testid=sync-conflicts]", "data-count", "1").await.click().await.unwrap();
+    app.find("[data-testid=conflicts-panel]").await;
+    let theirs = emulator.state().customer_by_email(emulator.creator_store_id(), &fan).unwrap().phone;
+    let theirs = theirs.expect("the website wrote a phone");
+    assert_ne!(theirs, MINE);
+    let row = "[data-testid=conflict] tr[data-field=phone]";
+    let mine_shown = app.find(&format!("{row} [data-testid=conflict-mine]")).await.text().await.unwrap();
+    let theirs_shown = app.find(&format!("{row} [data-testid=conflict-theirs]")).await.text().await.unwrap();
+    assert_eq!((mine_shown.as_str(), theirs_shown.as_str()), (MINE, theirs.trim()), "mine and theirs, field by field");
+
+    // Keep mine: it is sent again on top of the platform's version.
+    app.find("[data-testid=conflict-keep-mine]").await.click().await.unwrap();
+    app.find("[data-testid=conflicts-empty]").await;
+    app.find("[data-testid=conflicts-close]").await.click().await.unwrap();
+    app.find("[data-testid=sync-now]").await.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = emulator.state().customer_by_email(emulator.creator_store_id(), &fan).unwrap().phone;
+        if now.as_deref() == Some(MINE) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "keep mine never reached the platform: {now:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.find_with("[data-testid=sync-pending]", "data-count", "0").await;
+    app.quit().await;
+    keychain.delete().unwrap();
+}
