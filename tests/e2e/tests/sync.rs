@@ -193,8 +193,22 @@ async fn signs_in_syncs_and_sends_a_tag_edited_offline() {
 
     db.close().await;
     assert_not_in_db(&app.db_path, &token);
+
+    // Sign out (confirmed): the keychain forgets the sign-in, the fans stay.
+    app.find("[data-testid=sync-sign-out]").await.click().await.unwrap();
+    app.find("[data-testid=signout-confirm]").await.click().await.unwrap();
+    app.find_with("[data-testid=sync-bar]", "data-state", "signed_out").await;
+    assert_eq!(keychain.load().unwrap(), None, "sign-out removes the sign-in from the keychain");
+    let db = Db::open(&app.db_path).await.unwrap();
+    let kept = scalar(
+        &db,
+        "SELECT COUNT(*) FROM customers c JOIN stores s ON s.pk = c.store_pk WHERE s.id = ?",
+        emulator.creator_store_id(),
+    )
+    .await;
+    assert_eq!(kept, fans.len() as i64, "sign-out keeps the local fans");
+    db.close().await;
     app.quit().await;
-    keychain.delete().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -246,6 +260,21 @@ async fn a_conflict_is_shown_field_by_field_and_keep_mine_sends_my_value() {
     let app = App::launch(Sandbox::new(), NO_ENV).await;
     app.find_with("[data-testid=match-count]", "data-count", &FANS.to_string()).await;
     app.find_with("[data-testid=sync-bar]", "data-state", "idle").await;
+
+    // A slow platform: "Sync now" shows Cancel, and cancelling stops the run at once.
+    emulator.faults().delay_ms(5_000);
+    app.find("[data-testid=sync-now]").await.click().await.unwrap();
+    app.find("[data-testid=sync-cancel]").await.click().await.unwrap();
+    app.find("[data-testid=sync-now]").await;
+    app.find_with("[data-testid=sync-bar]", "data-state", "idle").await;
+    let db = Db::open(&app.db_path).await.unwrap();
+    let last: String = sqlx::query_scalar("SELECT error_code FROM sync_runs ORDER BY id DESC LIMIT 1")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(last, "CANCELLED", "the cancelled run is logged as cancelled");
+    db.close().await;
+    emulator.faults().delay_ms(0);
 
     // The website changes the same field just before my edit arrives: a conflict.
     emulator.faults().web_edits_on_push(Rule::times(1));

@@ -24,7 +24,7 @@ const state = {
     last_error: null,
     running: false,
   } as SyncStatus,
-  run: vi.fn(async (): Promise<SyncReport> => report),
+  run: vi.fn(async (_onProgress?: (p: unknown) => void): Promise<SyncReport> => report),
   signIn: vi.fn(async (_d: string, _t: string): Promise<Session> => signedIn),
   conflicts: [] as Waiting[],
   resolved: [] as [number, string][],
@@ -33,7 +33,7 @@ const state = {
 vi.mock('./api', () => ({
   syncSession: async () => state.session,
   syncStatus: async () => state.status,
-  syncRun: () => state.run(),
+  syncRun: (onProgress: (p: unknown) => void) => state.run(onProgress),
   syncSignIn: (d: string, t: string) => state.signIn(d, t),
   syncSignOut: async () => undefined,
   syncCancel: async () => true,
@@ -95,12 +95,19 @@ describe('SyncStatusBar', () => {
     expect(screen.getByTestId('sync-bar').getAttribute('data-state')).toBe('sign_in');
   });
 
-  it('never starts a second run while one is going', async () => {
+  it('shows progress and never starts a second run while one is going', async () => {
     state.session = signedIn;
     let finish: (r: SyncReport) => void = () => undefined;
-    state.run = vi.fn(() => new Promise<SyncReport>((resolve) => (finish = resolve)));
+    state.run = vi.fn(
+      (onProgress?: (p: unknown) => void) =>
+        new Promise<SyncReport>((resolve) => {
+          finish = resolve;
+          onProgress?.({ store: 's1', phase: 'customers', done: 7, total: null });
+        }),
+    );
     render(<SyncStatusBar onError={vi.fn()} onDataChanged={vi.fn()} />);
     await screen.findByTestId('sync-cancel');
+    expect((await screen.findByTestId('sync-state')).textContent).toBe('Receiving fans… 7');
     expect(screen.queryByTestId('sync-now')).toBeNull();
     await act(async () => finish(report));
     fireEvent.click(await screen.findByTestId('sync-now'));
