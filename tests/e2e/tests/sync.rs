@@ -318,3 +318,48 @@ async fn a_conflict_is_shown_field_by_field_and_keep_mine_sends_my_value() {
     app.quit().await;
     keychain.delete().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keychain_sign_in_says_so_and_names_the_environment_variables() {
+    let emulator = platform().await;
+    let token = emulator.creator_token().to_string();
+    // The app's D-Bus session points nowhere: no Secret Service can be reached.
+    let env =
+        [("FANBASE_DEPLOYMENT", ""), ("FANBASE_TOKEN", ""), ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")];
+    let app = App::launch(Sandbox::new(), &env).await;
+    app.find("[data-testid=sync-sign-in]").await.click().await.unwrap();
+    sign_in(&app, Some(emulator.url()), &token).await;
+    let error = app.find_with("[data-testid=signin-error]", "data-code", "KEYCHAIN_UNAVAILABLE").await;
+    let text = error.text().await.unwrap();
+    assert!(text.contains("FANBASE_DEPLOYMENT") && text.contains("FANBASE_TOKEN"), "names the variables: {text:?}");
+    assert!(!text.contains(&token), "the error never shows the token");
+    let db_path = app.db_path.clone();
+    assert_not_in_db(&db_path, &token);
+    let files: Vec<String> = std::fs::read_dir(db_path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for file in walk(db_path.parent().unwrap()) {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(
+            !bytes.windows(token.len()).any(|w| w == token.as_bytes()),
+            "no file fallback: the token was written to {} (files: {files:?})",
+            file.display()
+        );
+    }
+    app.quit().await;
+}
+
+/// Every file under `dir` (the app's sandboxed data, config and cache folders included).
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

@@ -172,8 +172,15 @@ export function useSyncEngine(onDataChanged: () => void, onError: (e: ApiError) 
     }
   }, [onError]);
 
+  // The run registers its cancel switch a moment after it starts: keep asking until it stops.
   const cancel = useCallback(() => {
-    syncCancel().catch((err) => onError(toApiError(err)));
+    const ask = async () => {
+      while (runningRef.current) {
+        if (await syncCancel()) return;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    };
+    ask().catch((err) => onError(toApiError(err)));
   }, [onError]);
 
   return { session, status, running, progress, runError, needsSignIn, lastReport, syncNow, cancel, signedIn, signOut, refreshStatus };
