@@ -108,7 +108,7 @@ fuzz-import:
 		-- -max_total_time=$(FUZZ_SECONDS) -max_len=65536
 
 e2e: build
-	xvfb-run -a -s "-screen 0 1280x800x24" env $(E2E_ENV) cargo nextest run -p fanbase-e2e -j 1 --no-fail-fast
+	scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" env $(E2E_ENV) cargo nextest run -p fanbase-e2e -j 1 --no-fail-fast
 
 # The README's screenshot: the real window on 20,000 demo fans.
 screenshot: build

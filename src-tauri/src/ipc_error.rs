@@ -38,4 +38,10 @@ impl From<fanbase_segments::Error> for IpcError {
     }
 }
 
+impl From<fanbase_sync::Error> for IpcError {
+    fn from(e: fanbase_sync::Error) -> Self {
+        IpcError { code: e.code(), message: e.to_string() }
+    }
+}
+
 pub type IpcResult<T> = Result<T, IpcError>;

@@ -16,6 +16,7 @@ fn main() {
         .manage(db)
         .manage(commands::import::ImportJobs::default())
         .manage(commands::campaigns::CampaignSends::default())
+        .manage(commands::sync::SyncSession::default())
         .invoke_handler(tauri::generate_handler![
             commands::contacts::stores_list,
             commands::contacts::stores_add,
@@ -75,6 +76,16 @@ fn main() {
             commands::campaigns::campaign_send_test,
             commands::campaigns::campaign_send,
             commands::campaigns::campaign_send_control,
+            // sync: sign-in, sync runs with progress, status bar, conflicts
+            commands::sync::sync_session,
+            commands::sync::sync_sign_in,
+            commands::sync::sync_sign_out,
+            commands::sync::sync_run,
+            commands::sync::sync_cancel,
+            commands::sync::sync_status,
+            commands::sync::sync_conflicts,
+            commands::sync::sync_resolve,
+            commands::sync::sync_dismiss,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Fanbase window");

@@ -36,7 +36,9 @@ export function App() {
   /** A saved segment opened from the segments area: the contacts table shows only its fans. */
   const [segmentFilter, setSegmentFilter] = useState<string | null>(null);
   /** From the platform's whoami: the Admin area shows only for platform admins. */
-  const access = useAdminAccess();
+  /** Bumped after a sign-in or a sync that pulled data: who is signed in may have changed. */
+  const [sessionGen, setSessionGen] = useState(0);
+  const access = useAdminAccess(sessionGen);
   const showAdmin = access?.admin === true;
   useEffect(() => {
     if (!showAdmin) setArea((a) => (a === 'admin' ? 'contacts' : a));
@@ -94,6 +96,14 @@ export function App() {
     stores === null ? null : selectedId === null ? 0 : counted?.storeId === selectedId ? counted.count : null;
 
   const onDataChanged = useCallback(() => setCountReload((n) => n + 1), []);
+
+  /** A sync pulled data or a sign-in added the account's stores: reload the stores and the view. */
+  const onSynced = useCallback(() => {
+    void refreshStores();
+    setCountReload((n) => n + 1);
+    setImportGen((n) => n + 1);
+    setSessionGen((n) => n + 1);
+  }, [refreshStores]);
 
   const selectStore = (id: string) => {
     setSegmentFilter(null);
@@ -208,7 +218,7 @@ export function App() {
       />
       {error !== null && <ErrorBanner message={error.message} onDismiss={() => setError(null)} />}
       <main className="content">{content}</main>
-      <SyncStatusBar onError={setError} onDataChanged={onDataChanged} />
+      <SyncStatusBar onError={setError} onDataChanged={onSynced} />
     </div>
   );
 }

@@ -23,7 +23,7 @@ pub mod status;
 mod upsert;
 pub mod wire;
 
-pub use account::{sign_in, sign_out};
+pub use account::{sign_in, sign_in_with, sign_out};
 pub use client::Client;
 pub use conflicts::Keep;
 pub use control::{no_progress, Cancel, OnProgress, Phase, Progress};

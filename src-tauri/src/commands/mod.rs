@@ -6,4 +6,5 @@ pub mod contacts;
 pub mod import;
 pub mod scoring;
 pub mod segments;
+pub mod sync;
 pub mod tags;

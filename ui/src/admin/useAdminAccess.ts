@@ -4,8 +4,9 @@ import { adminAccess, type AdminAccess } from './api';
 
 export const ACCESS_RECHECK_MS = 5 * 60_000;
 
-/** `null` until the first answer; a failed check counts as "not an admin". */
-export function useAdminAccess(): AdminAccess | null {
+/** `null` until the first answer; a failed check counts as "not an admin". A new `session` value
+ * (bumped after a sign-in or a sync) asks again at once. */
+export function useAdminAccess(session = 0): AdminAccess | null {
   const [access, setAccess] = useState<AdminAccess | null>(null);
   useEffect(() => {
     let alive = true;
@@ -30,7 +31,7 @@ export function useAdminAccess(): AdminAccess | null {
       window.removeEventListener('focus', check);
       clearInterval(timer);
     };
-  }, []);
+  }, [session]);
   return access;
 }
 
