@@ -46,6 +46,13 @@ impl Db {
             // Reads of a large list go through the OS page cache without copying: at 1M fans this
             // halves the cost of searches and filtered counts that touch many pages.
             .pragma("mmap_size", "1073741824");
+        // One connection first puts a new file in WAL mode: two pool connections switching the
+        // journal mode of a fresh file at once can fail with "database is locked".
+        {
+            use sqlx::{ConnectOptions, Connection};
+            let conn = options.connect().await.map_err(|source| Error::Open { path: label.to_string(), source })?;
+            conn.close().await.map_err(|source| Error::Open { path: label.to_string(), source })?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
             .min_connections(1)
