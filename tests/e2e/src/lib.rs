@@ -147,6 +147,24 @@ impl App {
         }
     }
 
+    /// Waits up to 20 s until `script` (returning a JSON value) returns `want`; `what` names it.
+    pub async fn wait_js(&self, script: &str, want: serde_json::Value, what: &str) {
+        self.wait_js_for(script, want, what, 20).await;
+    }
+
+    /// [`App::wait_js`] with a limit of `secs` seconds.
+    pub async fn wait_js_for(&self, script: &str, want: serde_json::Value, what: &str, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let got = self.js(script).await;
+            if got == want {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}: want {want}, last got {got}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Runs a script in the page and returns its value.
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.expect("script runs")

@@ -15,7 +15,7 @@ use fanbase_sync::run::remember_stores;
 use fanbase_sync::state::Feed;
 use fanbase_sync::{no_progress, Client, Credentials, Token};
 use fantoccini::Locator;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// WebDriver's Escape key.
 const ESCAPE: &str = "\u{E00C}";
@@ -55,19 +55,6 @@ async fn choose(app: &App, css: &str, value: &str) {
          return s.value;"
     );
     assert_eq!(app.js(&script).await, json!(value), "{css} takes the value {value}");
-}
-
-/// Waits until `script` (returning a JSON value) returns `want`.
-async fn wait_js(app: &App, script: &str, want: Value, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let got = app.js(script).await;
-        if got == want {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}: want {want}, last got {got}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Waits until the emulator's user `id` satisfies `ok`.
@@ -157,8 +144,7 @@ async fn an_admin_pulls_users_filters_stripe_creators_and_changes_roles_on_the_p
         let opened = opened.as_str().unwrap().to_string();
         app.find_with("[data-testid=user-drawer]", "data-id", &opened).await;
         app.find("[data-testid=fan-of], [data-testid=user-drawer] .drawer-quiet").await;
-        wait_js(
-            &app,
+        app.wait_js(
             "return document.querySelector('[data-testid=user-drawer]').textContent.includes('Loading');",
             json!(false),
             "the drawer's detail",
@@ -239,8 +225,7 @@ async fn an_admin_pulls_users_filters_stripe_creators_and_changes_roles_on_the_p
     app.find("[data-testid=bulk-role-open]").await.click().await.unwrap();
     choose(&app, "[data-testid=bulk-role]", "SUBACCOUNT_USER").await;
     choose(&app, "[data-testid=bulk-admin]", "false").await;
-    wait_js(
-        &app,
+    app.wait_js(
         "return document.querySelectorAll('[data-testid=role-effect]').length;",
         json!(3),
         "one effect per user",

@@ -62,19 +62,6 @@ async fn press(app: &App, css: &str) {
     assert_eq!(app.js(&script).await, json!(true));
 }
 
-/// Waits until `script` returns `want`.
-async fn wait_js(app: &App, script: &str, want: Value, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let got = app.js(script).await;
-        if got == want {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}: want {want}, last got {got}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 fn text_of(css: &str) -> String {
     format!("const el = document.querySelector({}); return el === null ? null : el.textContent;", Value::from(css))
 }
@@ -146,8 +133,7 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
 
     // Preview as two fans: Ana, then (next) the fan without a name, who gets the fallback.
     app.find_with("[data-testid=preview-as]", "data-email", ANA).await;
-    wait_js(&app, &text_of("[data-testid=preview-subject]"), json!("Ana, the new course is open"), "Ana's subject")
-        .await;
+    app.wait_js(&text_of("[data-testid=preview-subject]"), json!("Ana, the new course is open"), "Ana's subject").await;
     let frame = app.find("[data-testid=preview-frame]").await;
     assert_eq!(frame.attr("sandbox").await.unwrap().as_deref(), Some(""), "no scripts, no same origin");
     assert!(frame.attr("srcdoc").await.unwrap().unwrap_or_default().contains("Hi Ana"), "the HTML is Ana's");
@@ -157,13 +143,8 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
     assert!(body.as_str().unwrap_or_default().contains("Hi Ana"), "the frame shows the rendered email: {body}");
     click(&app, "[data-testid=preview-next]").await;
     app.find_with("[data-testid=preview-as]", "data-email", NONAME).await;
-    wait_js(
-        &app,
-        &text_of("[data-testid=preview-subject]"),
-        json!("there, the new course is open"),
-        "fallback subject",
-    )
-    .await;
+    app.wait_js(&text_of("[data-testid=preview-subject]"), json!("there, the new course is open"), "fallback subject")
+        .await;
     // Search by email brings Ana back; the mobile width is a narrower frame.
     set_value(&app, "[data-testid=preview-search]", ANA).await;
     click(&app, "[data-testid=preview-search-go]").await;
@@ -193,7 +174,7 @@ async fn composes_previews_as_two_fans_tests_and_sends_over_smtp() {
 
     // The address unblocks Send; the draft is autosaved with it and the segment.
     set_value(&app, "[data-testid=campaign-footerAddress]", "1 Studio Lane, Berlin").await;
-    wait_js(&app, "return document.querySelector('[data-testid=send-open]').disabled;", json!(false), "Send enabled")
+    app.wait_js("return document.querySelector('[data-testid=send-open]').disabled;", json!(false), "Send enabled")
         .await;
     app.find_with("[data-testid=save-state]", "data-state", "saved").await;
     let (_, def) = saved_definition(&db_path).await;
@@ -295,7 +276,7 @@ async fn pauses_and_resumes_a_send_and_nobody_gets_it_twice() {
     click(&app, "[data-testid=nav-campaigns]").await;
     app.find_with("[data-testid=campaign-editor]", "data-name", CAMPAIGN).await;
     app.find_with("[data-testid=recipient-count]", "data-count", &FANS.to_string()).await;
-    wait_js(&app, "return document.querySelector('[data-testid=send-open]').disabled;", json!(false), "Send enabled")
+    app.wait_js("return document.querySelector('[data-testid=send-open]').disabled;", json!(false), "Send enabled")
         .await;
     press(&app, "[data-testid=send-open]").await;
     app.find_with("[data-testid=send-confirm-text]", "data-count", &FANS.to_string()).await;

@@ -2,7 +2,7 @@
 //! name shown as text, open a contact with the keyboard, tag it from the drawer and see the sidebar
 //! count change, and bulk-tag everything a filter matches with the exact number confirmed.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fanbase_core::contacts::{self, ContactFilter, Origin, PageRequest, Sort, SortField};
 use fanbase_core::{demo, tags, Db};
@@ -40,19 +40,6 @@ async fn press_enter_on_table(app: &App) {
              return had;")
         .await;
     assert_eq!(focused, json!(true), "clicking a row puts the keyboard focus on the table");
-}
-
-/// Waits until `script` (returning a JSON value) returns `want`.
-async fn wait_js(app: &App, script: &str, want: Value, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let got = app.js(script).await;
-        if got == want {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}: want {want}, last got {got}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -144,8 +131,7 @@ async fn opens_a_contact_tags_it_and_bulk_tags_everything_a_filter_matches() {
     input.send_keys(ENTER).await.unwrap();
     app.find_with(&item, "data-count", &(tag.count + 1).to_string()).await;
     app.find("[data-testid=pending-sync]").await;
-    wait_js(
-        &app,
+    app.wait_js(
         &format!("return !!document.querySelector('[data-testid=drawer-tags] [data-tag=\"{}\"]');", tag.name),
         json!(true),
         "the new tag in the drawer",

@@ -63,19 +63,6 @@ async fn type_into(app: &App, css: &str, text: &str) {
     input.send_keys(text).await.unwrap();
 }
 
-/// Waits until `script` returns `want`.
-async fn wait_js(app: &App, script: &str, want: Value, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let got = app.js(script).await;
-        if got == want {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}: want {want}, last got {got}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 const COND: &str = "[data-testid=segment-condition]";
 
 #[tokio::test(flavor = "multi_thread")]
@@ -173,7 +160,7 @@ async fn builds_a_nested_segment_with_a_live_count_saves_it_and_opens_it_in_the_
         .await
         .unwrap();
     app.find_with("[data-testid=match-count]", "data-count", &FANS.to_string()).await;
-    wait_js(&app, "return document.querySelector('[data-testid=segment-chip]') === null", json!(true), "the chip goes")
+    app.wait_js("return document.querySelector('[data-testid=segment-chip]') === null", json!(true), "the chip goes")
         .await;
     db.close().await;
     app.quit().await;
@@ -205,9 +192,7 @@ async fn a_scoring_rule_made_in_the_window_is_saved_and_recomputes_every_score()
     app.find_with("[data-testid=scoring-rule][data-name='Ableton bonus']", "data-points", "25").await;
 
     app.find("[data-testid=scoring-recompute]").await.click().await.unwrap();
-    wait_js(
-        &app,
-        "return [...document.querySelectorAll('[role=status], .toast')].some(t => t.textContent.includes('Scores recomputed'))",
+    app.wait_js("return [...document.querySelectorAll('[role=status], .toast')].some(t => t.textContent.includes('Scores recomputed'))",
         json!(true),
         "the recompute's result",
     )

@@ -12,7 +12,7 @@ use fanbase_e2e::App;
 use fanbase_e2e::Sandbox;
 use fanbase_emulator::{Emulator, Generate, Rule, Seed};
 use fanbase_sync::{Credentials, Keychain, Token};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const FANS: usize = 240;
 const TAG: &str = "e2e-offline-tag";
@@ -54,19 +54,6 @@ async fn scalar(db: &Db, sql: &str, bind: &str) -> i64 {
     sqlx::query_scalar(sql).bind(bind).fetch_one(db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
-/// Waits until `script` (returning a JSON value) returns `want`.
-async fn wait_js(app: &App, script: &str, want: Value, what: &str, secs: u64) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let got = app.js(script).await;
-        if got == want {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}: want {want}, last got {got}");
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
-
 /// Waits until the emulator's copy of `email` carries `tag`.
 async fn wait_platform_tag(emulator: &Emulator, email: &str, tag: &str, secs: u64) {
     let deadline = Instant::now() + Duration::from_secs(secs);
@@ -95,7 +82,7 @@ async fn tag_in_drawer(app: &App, email: &str, tag: &str) {
     input.send_keys(tag).await.unwrap();
     input.send_keys(ENTER).await.unwrap();
     let shown = format!("return !!document.querySelector('[data-testid=drawer-tags] [data-tag=\"{tag}\"]');");
-    wait_js(app, &shown, json!(true), "the new tag in the drawer", 20).await;
+    app.wait_js_for(&shown, json!(true), "the new tag in the drawer", 20).await;
 }
 
 /// Fills the sign-in form and submits it.
@@ -151,8 +138,7 @@ async fn signs_in_syncs_and_sends_a_tag_edited_offline() {
 
     // The right one: the dialog closes, the account shows, the store's fans arrive.
     sign_in(&app, None, &token).await;
-    wait_js(
-        &app,
+    app.wait_js_for(
         "return !!document.querySelector('[data-testid=signin-dialog]');",
         json!(false),
         "the dialog closes",
