@@ -43,8 +43,8 @@ impl Db {
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-65536")
-            // Reads of a large list go through the OS page cache without copying: at 1M fans this
-            // halves the cost of searches and filtered counts that touch many pages.
+            // Reads of a large list go through the OS page cache instead of being copied into
+            // SQLite's own cache page by page (searches and counts that touch many pages).
             .pragma("mmap_size", "1073741824");
         // One connection first puts a new file in WAL mode: two pool connections switching the
         // journal mode of a fresh file at once can fail with "database is locked".
