@@ -2,16 +2,17 @@
 //! the platform with progress, then paged, sorted and filtered locally), a user's detail, role and
 //! admin-flag changes (single and bulk), and platform stats. The work is `fanbase_admin`'s.
 //!
-//! Credentials are resolved like the CLI does (`FANBASE_DEPLOYMENT` + `FANBASE_TOKEN`, else the OS
-//! keychain) at each platform call, so a sign-in or sign-out elsewhere in the window counts at once.
+//! Platform calls use the window's sign-in (`SyncSession`: `FANBASE_DEPLOYMENT` + `FANBASE_TOKEN`,
+//! else the OS keychain, until the window signs in or out), so a sign-out removes the Admin area.
 
 use fanbase_admin::{Admin, BulkOutcome, RoleChange, Stats, UserDetail, UserQuery, UserRow, UsersPage};
 use fanbase_core::{now_ms, Db};
-use fanbase_sync::{credentials, Client, Keychain, Progress};
+use fanbase_sync::{Client, Progress};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::commands::sync::SyncSession;
 use crate::ipc_error::IpcResult;
 
 /// Whether the Admin area shows, and for whom.
@@ -25,31 +26,29 @@ pub struct AdminAccess {
     pub code: Option<String>,
 }
 
-/// A platform client for the signed-in account (keychain read off the async runtime: it may block).
-async fn client() -> Result<Client, fanbase_admin::Error> {
-    let resolved = tauri::async_runtime::spawn_blocking(|| credentials::resolve(Keychain::os))
-        .await
-        .map_err(|e| fanbase_sync::Error::Keychain(format!("the keychain read stopped: {e}")))?;
-    let (creds, _) = resolved?;
+/// A platform client for the window's signed-in account.
+fn client(session: &SyncSession) -> Result<Client, fanbase_admin::Error> {
+    let (creds, _) = session.credentials()?.ok_or(fanbase_sync::Error::NotSignedIn)?;
     Ok(Client::new(&creds)?)
 }
 
-async fn admin() -> Result<Admin, fanbase_admin::Error> {
-    Admin::sign_in(&client().await?).await
+async fn admin(session: &SyncSession) -> Result<Admin, fanbase_admin::Error> {
+    Admin::sign_in(&client(session)?).await
 }
 
 /// Asks the platform whether the signed-in account is an admin. Never fails: nobody signed in, a
 /// refused token or an unreachable platform all mean "no Admin area" (with the reason's code).
+/// (`IpcResult` only because Tauri wants one from an async command that borrows state.)
 #[tauri::command]
-pub async fn admin_access() -> AdminAccess {
-    let who = match client().await {
+pub async fn admin_access(session: State<'_, SyncSession>) -> IpcResult<AdminAccess> {
+    let who = match client(&session) {
         Ok(c) => c.whoami().await.map_err(fanbase_admin::Error::from),
         Err(e) => Err(e),
     };
-    match who {
+    Ok(match who {
         Ok(w) => AdminAccess { admin: w.admin, email: Some(w.email), user_id: Some(w.user_id), code: None },
         Err(e) => AdminAccess { admin: false, email: None, user_id: None, code: Some(e.code().to_string()) },
-    }
+    })
 }
 
 /// What a pull of the users did.
@@ -63,8 +62,12 @@ pub struct UsersPulled {
 
 /// Pulls the platform's users into the local copy, reporting progress after each page.
 #[tauri::command]
-pub async fn admin_users_pull(db: State<'_, Db>, on_progress: Channel<Progress>) -> IpcResult<UsersPulled> {
-    let admin = admin().await?;
+pub async fn admin_users_pull(
+    db: State<'_, Db>,
+    session: State<'_, SyncSession>,
+    on_progress: Channel<Progress>,
+) -> IpcResult<UsersPulled> {
+    let admin = admin(&session).await?;
     let progress = |p: &Progress| {
         // A closed window is no reason to stop the pull.
         let _ = on_progress.send(p.clone());
@@ -108,14 +111,24 @@ pub async fn admin_role_effects(
 
 /// Changes one user's role and/or admin flag on the platform; the updated row.
 #[tauri::command]
-pub async fn admin_set_role(db: State<'_, Db>, user_id: String, change: RoleChange) -> IpcResult<UserRow> {
-    Ok(fanbase_admin::set_role(&db, &admin().await?, &user_id, change).await?)
+pub async fn admin_set_role(
+    db: State<'_, Db>,
+    session: State<'_, SyncSession>,
+    user_id: String,
+    change: RoleChange,
+) -> IpcResult<UserRow> {
+    Ok(fanbase_admin::set_role(&db, &admin(&session).await?, &user_id, change).await?)
 }
 
 /// Applies `change` to every selected user; one result per user.
 #[tauri::command]
-pub async fn admin_set_roles(db: State<'_, Db>, user_ids: Vec<String>, change: RoleChange) -> IpcResult<BulkOutcome> {
-    Ok(fanbase_admin::set_roles(&db, &admin().await?, &user_ids, change).await?)
+pub async fn admin_set_roles(
+    db: State<'_, Db>,
+    session: State<'_, SyncSession>,
+    user_ids: Vec<String>,
+    change: RoleChange,
+) -> IpcResult<BulkOutcome> {
+    Ok(fanbase_admin::set_roles(&db, &admin(&session).await?, &user_ids, change).await?)
 }
 
 /// The stats panel, from the local copy.

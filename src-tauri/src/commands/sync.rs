@@ -36,7 +36,8 @@ impl SyncSession {
     }
 
     /// The credentials in use: read once from the environment or the keychain, then kept here.
-    fn credentials(&self) -> Result<Option<(Credentials, Source)>, Error> {
+    /// Every platform call of the window (sync, admin) uses these, so a sign-out counts everywhere.
+    pub(crate) fn credentials(&self) -> Result<Option<(Credentials, Source)>, Error> {
         if let Some(c) = &self.lock().creds {
             return Ok(c.clone());
         }
