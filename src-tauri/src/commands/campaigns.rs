@@ -20,6 +20,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::commands::sync::SyncSession;
 use crate::ipc_error::{IpcError, IpcResult};
 
 /// The controls of the sends running in this window, by campaign id.
@@ -53,13 +54,14 @@ pub struct SmtpState {
     has_password: bool,
 }
 
-/// The platform's one-click unsubscribe links when signed in (FANBASE_DEPLOYMENT/FANBASE_TOKEN or
-/// the keychain), else the configured fallback. `strict`: a send fails rather than fall back.
-async fn links(strict: bool) -> Box<dyn UnsubscribeLinks> {
-    let platform = tauri::async_runtime::spawn_blocking(move || PlatformLinks::signed_in(strict)).await;
-    match platform {
-        Ok(Some(p)) => Box::new(p),
-        _ => Box::new(NoPlatform),
+/// The platform's one-click unsubscribe links when the window is signed in (its `SyncSession`, read
+/// once), else the configured fallback. `strict`: a send fails rather than fall back.
+fn links(session: &SyncSession, strict: bool) -> Box<dyn UnsubscribeLinks> {
+    let client = session.credentials().ok().flatten().and_then(|(creds, _)| fanbase_sync::Client::new(&creds).ok());
+    match client {
+        Some(c) if strict => Box::new(PlatformLinks::strict(c)),
+        Some(c) => Box::new(PlatformLinks::lenient(c)),
+        None => Box::new(NoPlatform),
     }
 }
 
@@ -116,10 +118,11 @@ pub async fn campaign_preview(
     db: State<'_, Db>,
     store_id: String,
     campaign: Campaign,
+    session: State<'_, SyncSession>,
     pick: Pick,
 ) -> IpcResult<Preview> {
     let smtp = settings::load(&db).await?;
-    let links = links(false).await;
+    let links = links(&session, false);
     Ok(fanbase_campaign::preview(&db, &store_id, &campaign, &pick, links.as_ref(), smtp.as_ref(), now_ms()).await?)
 }
 
@@ -153,10 +156,11 @@ pub async fn campaign_send_test(
     db: State<'_, Db>,
     store_id: String,
     campaign: Campaign,
+    session: State<'_, SyncSession>,
     test: TestMessage,
 ) -> IpcResult<TestSent> {
     let account = SmtpAccount::load(&db).await?;
-    let links = links(false).await;
+    let links = links(&session, false);
     Ok(fanbase_campaign::send_test(&db, &store_id, &campaign, &test, &account, links.as_ref(), now_ms()).await?)
 }
 
@@ -167,13 +171,14 @@ pub async fn campaign_send_test(
 pub async fn campaign_send(
     db: State<'_, Db>,
     sends: State<'_, CampaignSends>,
+    session: State<'_, SyncSession>,
     store_id: String,
     campaign: Campaign,
     rate: f64,
     on_progress: Channel<Progress>,
 ) -> IpcResult<Summary> {
     let account = SmtpAccount::load(&db).await?;
-    let links = links(true).await;
+    let links = links(&session, true);
     let started: Started =
         send::start(&db, &store_id, &campaign, links.as_ref(), Some(&account.settings), now_ms()).await?;
     let id = started.campaign_id;
