@@ -1,4 +1,5 @@
-//! The one place that opens the database: pragmas (WAL, foreign keys, busy timeout) and migrations.
+//! The one place that opens the database: pragmas (WAL, foreign keys, busy timeout), migrations,
+//! and the indexes a cut-short bulk load set aside.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -62,6 +63,8 @@ impl Db {
             .await
             .map_err(|source| Error::Open { path: label.to_string(), source })?;
         MIGRATOR.run(&pool).await?;
+        // A bulk load cut short (a crash, a kill) may have left indexes set aside.
+        crate::indexes::restore(&mut *pool.acquire().await?).await?;
         Ok(Db { pool })
     }
 

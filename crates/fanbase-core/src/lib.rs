@@ -5,6 +5,7 @@ pub mod contacts;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod indexes;
 pub mod stores;
 pub mod tags;
 pub mod text;

@@ -2,8 +2,9 @@
 //! one transaction together with the new cursor/watermark, so a crash resumes after the last
 //! applied page. The next page is fetched while the current one is written (it is only applied
 //! after, in order). `SplitRequired` halves the page; a refused saved cursor restarts from the watermark.
+//! A store's first pull into a small table sets the sort indexes aside and rebuilds them at the end.
 
-use fanbase_core::Db;
+use fanbase_core::{indexes, Db};
 use sqlx::{Connection, SqliteConnection};
 
 use crate::apply::{apply_customers_raw, Applied};
@@ -118,7 +119,12 @@ pub async fn pull(
     // One connection for the whole pull: its page cache stays warm from page to page.
     let mut conn = db.pool().acquire().await?;
     let previous = bulk::begin(&mut conn).await?;
-    let result = pull_on(&mut conn, client, target, page_size, clock, progress).await;
+    let mut set_aside = false;
+    let result = pull_on(&mut conn, client, target, page_size, clock, progress, &mut set_aside).await;
+    if set_aside {
+        // Whatever the outcome: the indexes come back over the rows that did arrive.
+        indexes::restore(&mut conn).await?;
+    }
     bulk::end(&mut conn, previous).await?;
     result
 }
@@ -130,6 +136,7 @@ async fn pull_on(
     page_size: u32,
     clock: fn() -> i64,
     progress: OnProgress<'_>,
+    set_aside: &mut bool,
 ) -> Result<Pulled> {
     let scope = target.store_id.unwrap_or("");
     let mut position = {
@@ -172,6 +179,13 @@ async fn pull_on(
             }
             num = (num / 2).max(1);
             continue;
+        }
+        if !*set_aside && out.pages == 0 && !is_done && target.feed == Feed::Customers && position.since.is_none() {
+            // A first pull of more than a page into a small table: set the sort indexes aside and
+            // build them once at the end (crash-safe: see `indexes`).
+            if indexes::table_is_small(conn).await? {
+                *set_aside = indexes::set_aside(conn).await? > 0;
+            }
         }
         let next = position.after_page(call.since, high, is_done, next_cursor);
         num = (num * 2).min(page_size);

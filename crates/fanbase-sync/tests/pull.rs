@@ -51,8 +51,21 @@ async fn a_full_pull_of_100000_customers() {
         .unwrap();
         assert_eq!(tags as usize, remote.tags.len(), "tags arrive");
     }
+    // The first pull set the sort indexes aside; they are all back, and hold every row.
+    assert_eq!(customer_indexes(&w.db).await, customer_indexes(&Db::open_in_memory().await.unwrap()).await);
+    assert_eq!(scalar(&w.db, "SELECT COUNT(*) FROM set_aside_indexes").await, 0);
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(w.db.pool()).await.unwrap();
+    assert_eq!(check, "ok");
     let again = sync(&w.db, &c, None).await.unwrap();
     assert_eq!(again.pulled, 0, "a second sync with nothing new changes nothing");
+}
+
+/// The names of the indexes of `customers`.
+async fn customer_indexes(db: &Db) -> Vec<String> {
+    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name")
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,6 +83,8 @@ async fn a_pull_killed_between_pages_resumes_from_the_last_applied_page() {
     let first = fanbase_sync::sync(&w.db, &c, &options, &on_progress, &cancel).await;
     assert!(matches!(first, Err(Error::Cancelled)), "the run stops: {first:?}");
     assert_eq!(scalar(&w.db, "SELECT COUNT(*) FROM customers").await, 1_500, "exactly the three applied pages");
+    let all = customer_indexes(&Db::open_in_memory().await.unwrap()).await;
+    assert_eq!(customer_indexes(&w.db).await, all, "a stopped pull puts back the indexes it set aside");
     assert_eq!(
         scalar(&w.db, "SELECT COUNT(*) FROM sync_state WHERE cursor IS NOT NULL").await,
         1,

@@ -7,6 +7,7 @@ use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments as _, SqliteConnection};
 
 use super::search::{all_of, Search};
+use crate::indexes;
 use crate::text::normalize_tag;
 use crate::{Error, Result};
 
@@ -276,6 +277,8 @@ pub(crate) const USERS_ONLY: &str = "u.rowid = (SELECT min(x.rowid) FROM users x
 /// words that match tags), hence the connection.
 pub(crate) async fn compile(conn: &mut SqliteConnection, store_pk: i64, filter: &ContactFilter) -> Result<Compiled> {
     let mut out = Compiled::default();
+    // While a bulk load has the column indexes set aside, name none of them (`INDEXED BY`).
+    let indexed = !indexes::any_set_aside(conn).await?;
     for (col, index, values, allowed) in [
         ("type", "customers_by_type", &filter.kind, Some(TYPES)),
         ("status", "customers_by_status", &filter.status, Some(STATUSES)),
@@ -293,7 +296,7 @@ pub(crate) async fn compile(conn: &mut SqliteConnection, store_pk: i64, filter: 
         }
         let tail = format!("{{c}}.{col} IN ({})", placeholders(values.len()));
         let binds = values.iter().map(|v| Bind::Text(v.clone())).collect();
-        out.conds.push(Cond::on_column(store_pk, col, index, &tail, binds, true));
+        out.conds.push(Cond::on_column(store_pk, col, index, &tail, binds, indexed));
     }
     let score: Vec<(&str, i64)> = [("{c}.score >= ?", filter.score_min), ("{c}.score <= ?", filter.score_max)]
         .into_iter()
