@@ -49,8 +49,10 @@ lint: ui
 
 # Inside a private D-Bus session with its own unlocked GNOME Keyring, so the keychain tests
 # (crates/fanbase-sync/tests/keychain.rs) use a real Secret Service and never the developer's.
+# Both test targets select the whole workspace (a filter picks the tests), so cargo resolves the
+# same features for both and the end-to-end tests reuse every dependency the Rust tests built.
 rust-test:
-	scripts/with-keyring.sh cargo nextest run --workspace --exclude fanbase-e2e
+	scripts/with-keyring.sh cargo nextest run --workspace -E 'not package(fanbase-e2e)'
 
 ui-test:
 	cd ui && npm test
@@ -108,9 +110,10 @@ fuzz-import:
 		-- -max_total_time=$(FUZZ_SECONDS) -max_len=65536
 
 e2e: build
-	scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" env $(E2E_ENV) cargo nextest run -p fanbase-e2e -j 1 --no-fail-fast
+	scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" env $(E2E_ENV) \
+		cargo nextest run --workspace -E 'package(fanbase-e2e)' -j 1 --no-fail-fast
 
 # The README's screenshot: the real window on 20,000 demo fans.
 screenshot: build
 	FANBASE_SCREENSHOT=$(CURDIR)/docs/screenshot.png xvfb-run -a -s "-screen 0 1280x800x24" env $(E2E_ENV) \
-		cargo nextest run -p fanbase-e2e -j 1 shows_the_exact_count
+		cargo nextest run --workspace -E 'package(fanbase-e2e) and test(shows_the_exact_count)' -j 1
