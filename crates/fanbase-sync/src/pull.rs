@@ -121,12 +121,13 @@ pub async fn pull(
     let previous = bulk::begin(&mut conn).await?;
     let mut set_aside = false;
     let result = pull_on(&mut conn, client, target, page_size, clock, progress, &mut set_aside).await;
-    if set_aside {
-        // Whatever the outcome: the indexes come back over the rows that did arrive.
-        indexes::restore(&mut conn).await?;
-    }
+    // Whatever the outcome, the indexes come back over the rows that did arrive (if this fails,
+    // they stay recorded and the next open rebuilds them). The pull's own error is reported first.
+    let restored = if set_aside { indexes::restore(&mut conn).await.map(drop) } else { Ok(()) };
     bulk::end(&mut conn, previous).await?;
-    result
+    let pulled = result?;
+    restored?;
+    Ok(pulled)
 }
 
 async fn pull_on(
