@@ -1,7 +1,7 @@
 // Owns the platform admin's area: pulls the platform's users (with progress), then shows the stats, the filtered and sorted users table, the user drawer, and single and bulk role changes.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toApiError, type ApiError } from '../api';
-import { Button, Toast } from '../components';
+import { Button, Select, Toast, type SelectOption } from '../components';
 import { formatNumber } from '../format';
 import { useDebounced } from '../useDebounced';
 import { adminStats, usersPage, usersPull, type RoleChange, type Stats, type UserRow, type UserSort } from './api';
@@ -41,11 +41,17 @@ interface RoleTask {
   fixed?: RoleChange;
 }
 
-const TRI_OPTIONS: { value: Tri; label: string }[] = [
+const TRI_OPTIONS: SelectOption[] = [
   { value: 'any', label: 'Any' },
   { value: 'yes', label: 'Yes' },
   { value: 'no', label: 'No' },
 ];
+const STRIPE_OPTIONS: SelectOption[] = [
+  { value: 'any', label: 'Any' },
+  { value: 'yes', label: 'Connected' },
+  { value: 'no', label: 'Not connected' },
+];
+const ROLE_OPTIONS: SelectOption[] = [{ value: 'any', label: 'Any' }, ...ROLES];
 
 export function AdminArea({ onError, me = null, onDataChanged }: AdminAreaProps) {
   const [stats, setStats] = useState<Stats | null>(null);
@@ -169,50 +175,36 @@ export function AdminArea({ onError, me = null, onDataChanged }: AdminAreaProps)
           value={filters.search}
           onChange={(e) => setFilter('search', e.target.value)}
         />
-        <label className="filter-field">
-          <span className="filter-label">Role</span>
-          <select
-            className="select input-compact admin-select"
-            data-testid="filter-role"
-            value={filters.role}
-            onChange={(e) => setFilter('role', e.target.value as UserFilters['role'])}
-          >
-            <option value="any">Any</option>
-            {ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter-field">
-          <span className="filter-label">Admin</span>
-          <select
-            className="select input-compact admin-select"
-            data-testid="filter-admin"
-            value={filters.admin}
-            onChange={(e) => setFilter('admin', e.target.value as Tri)}
-          >
-            {TRI_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter-field">
-          <span className="filter-label">Stripe</span>
-          <select
-            className="select input-compact admin-select"
-            data-testid="filter-stripe"
-            value={filters.stripe}
-            onChange={(e) => setFilter('stripe', e.target.value as Tri)}
-          >
-            <option value="any">Any</option>
-            <option value="yes">Connected</option>
-            <option value="no">Not connected</option>
-          </select>
-        </label>
+        <Select
+          compact
+          className="admin-select"
+          label="Role"
+          id="admin-filter-role"
+          data-testid="filter-role"
+          options={ROLE_OPTIONS}
+          value={filters.role}
+          onChange={(v) => setFilter('role', v as UserFilters['role'])}
+        />
+        <Select
+          compact
+          className="admin-select"
+          label="Admin"
+          id="admin-filter-admin"
+          data-testid="filter-admin"
+          options={TRI_OPTIONS}
+          value={filters.admin}
+          onChange={(v) => setFilter('admin', v as Tri)}
+        />
+        <Select
+          compact
+          className="admin-select"
+          label="Stripe"
+          id="admin-filter-stripe"
+          data-testid="filter-stripe"
+          options={STRIPE_OPTIONS}
+          value={filters.stripe}
+          onChange={(v) => setFilter('stripe', v as Tri)}
+        />
         <label className="filter-field">
           <span className="filter-label">Signed in</span>
           <select

@@ -13,16 +13,24 @@ export interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement
   onChange: (value: string) => void;
   /** Shown as a disabled option when there is nothing to choose. */
   placeholder?: string;
+  /** The small form of a filter bar (label beside a compact select), as in the contacts filters. */
+  compact?: boolean;
 }
 
-export function Select({ label, options, value, onChange, placeholder, id, className, ...rest }: SelectProps) {
+export function Select({ label, options, value, onChange, placeholder, compact = false, id, className, ...rest }: SelectProps) {
   const selectId = id ?? `select-${label.toLowerCase().replace(/\W+/g, '-')}`;
   return (
-    <span className={['field', className ?? ''].filter(Boolean).join(' ')}>
-      <label className="field-label" htmlFor={selectId}>
+    <span className={[compact ? 'filter-field' : 'field', className ?? ''].filter(Boolean).join(' ')}>
+      <label className={compact ? 'filter-label' : 'field-label'} htmlFor={selectId}>
         {label}
       </label>
-      <select id={selectId} className="select" value={value} onChange={(e) => onChange(e.target.value)} {...rest}>
+      <select
+        id={selectId}
+        className={compact ? 'select input-compact' : 'select'}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        {...rest}
+      >
         {options.length === 0 && placeholder !== undefined && (
           <option value="" disabled>
             {placeholder}
