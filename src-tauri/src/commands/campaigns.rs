@@ -54,6 +54,14 @@ pub struct SmtpState {
     has_password: bool,
 }
 
+impl SmtpState {
+    /// A server without a user name needs no password; otherwise the keychain is asked.
+    fn of(settings: SmtpSettings) -> SmtpState {
+        let has_password = settings.username.is_empty() || settings::password(&settings).is_ok();
+        SmtpState { settings, has_password }
+    }
+}
+
 /// The platform's one-click unsubscribe links when the window is signed in (its `SyncSession`, read
 /// once), else the configured fallback. `strict`: a send fails rather than fall back.
 fn links(session: &SyncSession, strict: bool) -> Box<dyn UnsubscribeLinks> {
@@ -128,9 +136,7 @@ pub async fn campaign_preview(
 
 #[tauri::command]
 pub async fn smtp_settings_get(db: State<'_, Db>) -> IpcResult<Option<SmtpState>> {
-    let Some(s) = settings::load(&db).await? else { return Ok(None) };
-    let has_password = s.username.is_empty() || settings::password(&s).is_ok();
-    Ok(Some(SmtpState { settings: s, has_password }))
+    Ok(settings::load(&db).await?.map(SmtpState::of))
 }
 
 /// Saves the SMTP settings; a non-empty `password` goes to the OS keychain first (so a keychain
@@ -146,8 +152,7 @@ pub async fn smtp_settings_save(
         settings::store_password(&smtp, &p)?;
     }
     settings::save(&db, &smtp, now_ms()).await?;
-    let has_password = smtp.username.is_empty() || settings::password(&smtp).is_ok();
-    Ok(SmtpState { settings: smtp, has_password })
+    Ok(SmtpState::of(smtp))
 }
 
 /// Sends the campaign, as `test.rendered_as` gets it, to `test.to`.
