@@ -278,8 +278,10 @@ pub(crate) const USERS_ONLY: &str =
 /// words that match tags), hence the connection.
 pub(crate) async fn compile(conn: &mut SqliteConnection, store_pk: i64, filter: &ContactFilter) -> Result<Compiled> {
     let mut out = Compiled::default();
-    // While a bulk load has the column indexes set aside, name none of them (`INDEXED BY`).
-    let indexed = !indexes::any_set_aside(conn).await?;
+    // While a bulk load has the column indexes set aside, name none of them (`INDEXED BY`); asked
+    // only when a column filter would name one.
+    let column_filters = [&filter.kind, &filter.status, &filter.daw, &filter.type_of_music, &filter.student_level];
+    let indexed = column_filters.iter().all(|v| v.is_empty()) || !indexes::any_set_aside(conn).await?;
     for (col, index, values, allowed) in [
         ("type", "customers_by_type", &filter.kind, Some(TYPES)),
         ("status", "customers_by_status", &filter.status, Some(STATUSES)),
