@@ -1,5 +1,5 @@
 // Owns one editable field of the contact drawer: shows the value, commits a change on Enter or blur, Escape reverts.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 export type FieldKind = 'text' | 'number' | 'money' | 'select' | 'bool';
 
@@ -35,14 +35,18 @@ function asText(value: string | number | boolean, kind: FieldKind): string {
 }
 
 export function EditableField({ label, name, kind, value, options, disabled, onCommit }: EditableFieldProps) {
-  const [text, setText] = useState(asText(value, kind));
+  const shown = asText(value, kind);
+  const [text, setText] = useState(shown);
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    setText(asText(value, kind));
+  // A new stored value replaces the draft during render, not in an effect: an effect that ran
+  // late (after a first keystroke) would throw that keystroke away.
+  const [base, setBase] = useState(shown);
+  if (base !== shown) {
+    setBase(shown);
+    setText(shown);
     setProblem(null);
-  }, [value, kind]);
+  }
 
   const commit = async (raw: string | boolean) => {
     if (typeof raw === 'boolean') {
@@ -50,7 +54,7 @@ export function EditableField({ label, name, kind, value, options, disabled, onC
       await save(raw);
       return;
     }
-    if (raw === asText(value, kind)) return;
+    if (raw === shown) return;
     const parsed = parseFieldInput(kind, raw);
     if ('error' in parsed) {
       setProblem(parsed.error);
@@ -122,7 +126,7 @@ export function EditableField({ label, name, kind, value, options, disabled, onC
             void commit(text);
           } else if (e.key === 'Escape') {
             e.stopPropagation();
-            setText(asText(value, kind));
+            setText(shown);
             setProblem(null);
           }
         }}
