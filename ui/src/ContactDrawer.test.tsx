@@ -1,11 +1,8 @@
 // Owns the drawer tests: every field shown, hostile text literal, edits sent with snake_case names, tags added, pending sync shown.
-import { act, cleanup, configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Contact, ContactRow } from './api';
 import { makeContact } from './testing/fakeSource';
-
-// The suite runs beside other work on a small machine: give async UI a few seconds, not one.
-configure({ asyncUtilTimeout: 5000 });
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 

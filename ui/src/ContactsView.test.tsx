@@ -1,11 +1,8 @@
 // Owns the contacts view tests: debounced search, header sorting, filters, selection and bulk tagging, tag delete with undo.
-import { act, cleanup, configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContactFilter, ContactsQuery, TagTarget } from './api';
 import { FakeSource } from './testing/fakeSource';
-
-// The suite runs beside other work on a small machine: give async UI a few seconds, not one.
-configure({ asyncUtilTimeout: 5000 });
 
 const state = { source: FakeSource.ofSize(500), tags: [{ name: 'beginner', count: 250 }] };
 const calls = {

@@ -1,11 +1,8 @@
 // Owns the tag sidebar tests: exact counts, filtering by a tag, and rename / merge / delete only after confirmation.
-import { act, cleanup, configure, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bulkConfirmText } from './BulkTagDialog';
 import { TagSidebar } from './TagSidebar';
-
-// The suite runs beside other work on a small machine: give async UI a few seconds, not one.
-configure({ asyncUtilTimeout: 5000 });
 
 afterEach(cleanup);
 

@@ -1,9 +1,7 @@
 // Owns the admin area tests: pull on open, stats figures, filters sent to the domain, role change through the confirmation (applied and refused), bulk results.
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BulkOutcome, RoleChange, Stats, UserQuery, UserRow } from './api';
-
-configure({ asyncUtilTimeout: 5000 });
 
 function user(i: number, extra: Partial<UserRow> = {}): UserRow {
   return {

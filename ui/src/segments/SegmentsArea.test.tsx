@@ -1,10 +1,9 @@
 // Owns the segments area tests: the debounced live count, errors with their path, saving (and
 // replacing only after confirmation), and opening a saved segment.
-import { act, cleanup, configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FieldSpec, SegmentJson } from './api';
 
-configure({ asyncUtilTimeout: 5000 });
 afterEach(cleanup);
 
 const FIELDS: FieldSpec[] = [
