@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::filter::{self, Bind, ContactFilter, Sql, USERS_ONLY};
+use super::matches::Matches;
 use super::plan;
 use crate::{stores, Db, Result};
 
@@ -27,8 +28,16 @@ pub(crate) async fn count_planned(db: &Db, store_id: &str, filter: &ContactFilte
         sql.push("SELECT (").append(&all).push(") - (").append(&with).push(")");
     } else {
         let compiled = filter::compile(&mut conn, store_pk, filter).await?;
-        let fans = plan::count_fans(&mut conn, store_pk, &compiled, caps).await?;
-        sql.push("SELECT (").append(&fans).push(")");
+        match filter.only_words().filter(|_| caps.gather) {
+            Some(words) => {
+                let fans = Matches::gather(&mut conn, store_pk, &words).await?.len();
+                sql.push("SELECT ?").bind(Bind::Int(fans as i64));
+            }
+            None => {
+                let fans = plan::count_fans(&mut conn, store_pk, &compiled, caps).await?;
+                sql.push("SELECT (").append(&fans).push(")");
+            }
+        }
         if let Some(users) = &compiled.users {
             sql.push(format!(" + (SELECT count(*) FROM users u WHERE {USERS_ONLY}"))
                 .bind(Bind::Int(store_pk))

@@ -58,6 +58,18 @@ impl ContactFilter {
         ContactFilter { search: Some(text.to_string()), ..Default::default() }
     }
 
+    /// The words of the search when searching is all the filter does to fans (the unified view's
+    /// users may be included).
+    pub(crate) fn only_words(&self) -> Option<Vec<String>> {
+        if self.tests_fan_fields() || self.has_account.is_some() {
+            return None;
+        }
+        match Search::parse(self.search.as_deref().unwrap_or("")) {
+            Search::Words(words) => Some(words),
+            Search::Everything | Search::Nothing => None,
+        }
+    }
+
     /// True when a filter tests something only fans have, so users without a fan record never match.
     fn tests_fan_fields(&self) -> bool {
         !(self.kind.is_empty()
@@ -393,22 +405,7 @@ async fn search_fans(
     const ONE: &str = "EXISTS (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? AND rowid = c.id)";
     let mut plain = Vec::new();
     for word in words {
-        // One letter would match nearly every tag: it searches emails and names only.
-        if word.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-            plain.push(word.clone());
-            continue;
-        }
-        let tag_ids: Vec<Bind> = sqlx::query_scalar(
-            "SELECT t.id FROM tags t
-             WHERE t.store_pk = ? AND t.id IN (SELECT rowid FROM tags_fts WHERE tags_fts MATCH ?)",
-        )
-        .bind(store_pk)
-        .bind(word)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(Bind::Int)
-        .collect();
+        let tag_ids: Vec<Bind> = tags_matching(conn, store_pk, word).await?.into_iter().map(Bind::Int).collect();
         if tag_ids.is_empty() {
             plain.push(word.clone());
             continue;
@@ -448,6 +445,22 @@ async fn search_fans(
         ));
     }
     Ok(())
+}
+
+/// The ids of the store's tags that the search word (an FTS5 prefix phrase) matches. A word of
+/// one letter would match nearly every tag: it searches emails and names only.
+pub(crate) async fn tags_matching(conn: &mut SqliteConnection, store_pk: i64, word: &str) -> Result<Vec<i64>> {
+    if word.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT t.id FROM tags t
+         WHERE t.store_pk = ? AND t.id IN (SELECT rowid FROM tags_fts WHERE tags_fts MATCH ?)",
+    )
+    .bind(store_pk)
+    .bind(word)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// The ids of the store's tags with these names (compared after normalisation); unknown names are skipped.

@@ -5,6 +5,7 @@ pub(crate) mod changes;
 mod count;
 mod edit;
 pub mod filter;
+mod matches;
 mod page;
 pub(crate) mod plan;
 pub mod search;

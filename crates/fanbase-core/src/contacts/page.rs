@@ -9,6 +9,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row as _;
 
 use super::filter::{self, Bind, ContactFilter, Sql, USERS_ONLY};
+use super::matches::{self, Matches, Walk};
 use super::plan;
 use super::{Badge, ContactRow};
 use crate::{stores, Db, Error, Result};
@@ -169,7 +170,25 @@ pub(crate) async fn page_planned(
     fans.push(format!(
         "SELECT {FAN_COLUMNS}, top.sort_value AS sort_value FROM (SELECT c.id AS id, {col} AS sort_value"
     ));
-    fans.append(&plan::page_from(&mut conn, store_pk, &compiled, col, caps).await?);
+    match filter.only_words().filter(|_| caps.gather) {
+        Some(words) => {
+            let m = Matches::gather(&mut conn, store_pk, &words).await?;
+            let walk = Walk {
+                store_pk,
+                col,
+                ascending,
+                anchor: anchor.as_ref(),
+                want: req.limit as usize + 1,
+                budget: (m.len() as i64).saturating_mul(caps.walk_per_match),
+                range: None,
+            };
+            let prefix = matches::plain_prefix(filter.search.as_deref().unwrap_or(""));
+            fans.append(&matches::page_from(&mut conn, &m, walk, prefix.as_deref(), caps.walk).await?);
+        }
+        None => {
+            fans.append(&plan::page_from(&mut conn, store_pk, &compiled, col, caps).await?);
+        }
+    }
     seek_and_order(&mut fans, col, "c.id");
     fans.push(format!(
         ") AS top CROSS JOIN customers c ON c.id = top.id ORDER BY top.sort_value{coll} {dir}, top.id {dir}",
