@@ -171,3 +171,48 @@ async fn paging_mixed_fans_and_users_is_exact_both_ways() {
         }
     }
 }
+
+/// `users_only` (the users' half of the unified view, kept by triggers) always equals its
+/// definition: per store, the distinct user emails that no fan of the store has.
+#[tokio::test]
+async fn users_without_a_fan_stay_exact_as_fans_users_and_stores_change() {
+    let (_dir, db) = small_world().await;
+    let pool = db.pool();
+    let check = |step: &'static str| async move {
+        let kept: Vec<(i64, String)> =
+            sqlx::query_as("SELECT store_pk, email_norm FROM users_only ORDER BY 1, 2").fetch_all(pool).await.unwrap();
+        let defined: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT s.pk, u.email_norm FROM stores s CROSS JOIN (SELECT DISTINCT email_norm FROM users) u
+             WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.store_pk = s.pk AND c.email_norm = u.email_norm)
+             ORDER BY 1, 2",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        assert_eq!(kept, defined, "after {step}");
+        assert!(!kept.is_empty(), "after {step}: some users have no fan record");
+    };
+    check("seeding").await;
+    let run = |sql: &'static str| async move { sqlx::query(sql).execute(pool).await.unwrap() };
+    run("UPDATE customers SET email_norm = 'fay@example.com', email = 'fay@example.com' WHERE email_norm = 'di@example.com'").await;
+    check("a fan taking a user's email").await;
+    run("UPDATE customers SET email_norm = 'dee@example.com', email = 'dee@example.com' WHERE email_norm = 'ana@example.com'").await;
+    check("a fan leaving a user's email").await;
+    run("DELETE FROM customers WHERE email_norm = 'bo@example.com'").await;
+    check("deleting a fan who has an account").await;
+    run("UPDATE users SET email_norm = 'cy@example.com', email = 'cy@example.com' WHERE id = 'u_fay'").await;
+    check("a user changing email to a fan's").await;
+    run("DELETE FROM users WHERE id = 'u_eve1'").await;
+    check("deleting one of two users with the same email").await;
+    run("DELETE FROM users WHERE id = 'u_eve2'").await;
+    check("deleting the last user with that email").await;
+    run("INSERT INTO users (id, clerk_id, email, email_norm, name, role, created_at, updated_at)
+         VALUES ('u_gus', 'c_gus', 'gus@example.com', 'gus@example.com', 'Gus', 'SUBACCOUNT_USER', 1, 1)")
+    .await;
+    check("a new user").await;
+    fanbase_core::stores::ensure(&db, "third", "Third", 1).await.unwrap();
+    check("a new store").await;
+    let other: i64 = sqlx::query_scalar("SELECT pk FROM stores WHERE id = 'other'").fetch_one(pool).await.unwrap();
+    sqlx::query("DELETE FROM stores WHERE pk = ?").bind(other).execute(pool).await.unwrap();
+    check("deleting a store with its fans").await;
+}

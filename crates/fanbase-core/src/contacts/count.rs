@@ -2,9 +2,11 @@
 
 use serde::Serialize;
 
-use super::filter::{self, Bind, ContactFilter, Sql, USERS_ONLY};
+use super::filter::{self, Bind, ContactFilter, Sql};
 use super::matches::Matches;
 use super::plan;
+use sqlx::SqliteConnection;
+
 use crate::{stores, Db, Result};
 
 /// The exact number of rows the view shows for `filter` (fans, plus users without a fan record
@@ -20,32 +22,52 @@ pub(crate) async fn count_planned(db: &Db, store_id: &str, filter: &ContactFilte
     if filter.has_account == Some(false) {
         // "No account" = all - "has account": two counts that can use indexes instead of probing
         // every fan for a missing user. Users without a fan record all have an account: none to add.
-        let all = filter::compile(&mut conn, store_pk, &ContactFilter { has_account: None, ..filter.clone() }).await?;
+        let all = fans_count(&mut conn, store_pk, &ContactFilter { has_account: None, ..filter.clone() }, caps).await?;
         let with =
-            filter::compile(&mut conn, store_pk, &ContactFilter { has_account: Some(true), ..filter.clone() }).await?;
-        let all = plan::count_fans(&mut conn, store_pk, &all, caps).await?;
-        let with = plan::count_fans(&mut conn, store_pk, &with, caps).await?;
+            fans_count(&mut conn, store_pk, &ContactFilter { has_account: Some(true), ..filter.clone() }, caps).await?;
         sql.push("SELECT (").append(&all).push(") - (").append(&with).push(")");
     } else {
         let compiled = filter::compile(&mut conn, store_pk, filter).await?;
-        match filter.only_words().filter(|_| caps.gather) {
-            Some(words) => {
-                let fans = Matches::gather(&mut conn, store_pk, &words).await?.len();
-                sql.push("SELECT ?").bind(Bind::Int(fans as i64));
+        sql.push("SELECT (").append(&fans_count(&mut conn, store_pk, filter, caps).await?).push(")");
+        match &compiled.users {
+            // Each users_only row stands for exactly one user shown.
+            Some(users) if users.text.is_empty() => {
+                sql.push(" + (SELECT count(*) FROM users_only WHERE store_pk = ?)").bind(Bind::Int(store_pk));
             }
-            None => {
-                let fans = plan::count_fans(&mut conn, store_pk, &compiled, caps).await?;
-                sql.push("SELECT (").append(&fans).push(")");
+            Some(users) => {
+                let from = filter::users_only_from(&mut conn, store_pk, caps.users_listed).await?;
+                sql.push(format!(" + (SELECT count(*){from}")).bind(Bind::Int(store_pk)).append(users).push(")");
             }
-        }
-        if let Some(users) = &compiled.users {
-            sql.push(format!(" + (SELECT count(*) FROM users u WHERE {USERS_ONLY}"))
-                .bind(Bind::Int(store_pk))
-                .append(users)
-                .push(")");
+            None => {}
         }
     }
     Ok(sqlx::query_scalar_with(&sql.text, sql.arguments()?).fetch_one(&mut *conn).await?)
+}
+
+/// `SELECT count(*) ...` of the store's fans that `filter` matches (its users aside).
+async fn fans_count(
+    conn: &mut SqliteConnection,
+    store_pk: i64,
+    filter: &ContactFilter,
+    caps: plan::Caps,
+) -> Result<Sql> {
+    let mut sql = Sql::default();
+    let account_only =
+        ContactFilter { has_account: Some(true), include_users: filter.include_users, ..Default::default() };
+    if caps.gather && *filter == account_only {
+        // Every distinct user email belongs to one fan of the store or is one of its users_only rows.
+        sql.push(
+            "SELECT (SELECT count(DISTINCT email_norm) FROM users) - (SELECT count(*) FROM users_only WHERE store_pk = ?)",
+        )
+        .bind(Bind::Int(store_pk));
+    } else if let Some(words) = filter.only_words().filter(|_| caps.gather) {
+        let fans = Matches::gather(conn, store_pk, &words).await?.len();
+        sql.push("SELECT ?").bind(Bind::Int(fans as i64));
+    } else {
+        let compiled = filter::compile(conn, store_pk, filter).await?;
+        sql = plan::count_fans(conn, store_pk, &compiled, caps).await?;
+    }
+    Ok(sql)
 }
 
 /// How many of a store's fans have a platform account.
@@ -60,10 +82,11 @@ pub struct Conversion {
 /// The conversion rate shown in the store header: fans with an account ÷ fans.
 pub async fn conversion(db: &Db, store_id: &str) -> Result<Conversion> {
     let store_pk = stores::pk(db, store_id).await?;
+    // As in `fans_count`: user emails less the store's users without a fan record.
     let (fans, with_account): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM customers WHERE store_pk = ?1),
-                (SELECT count(*) FROM customers c
-                 WHERE c.store_pk = ?1 AND c.email_norm IN (SELECT email_norm FROM users))",
+                (SELECT count(DISTINCT email_norm) FROM users)
+                  - (SELECT count(*) FROM users_only WHERE store_pk = ?1)",
     )
     .bind(store_pk)
     .fetch_one(db.pool())

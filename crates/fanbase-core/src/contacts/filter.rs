@@ -280,11 +280,30 @@ pub(crate) struct Compiled {
     pub users: Option<Sql>,
 }
 
-/// No fan of the store has `u`'s email, and `u` is the first user row of that email. Binds one
-/// value: the store's pk. The fan test comes first: most users are fans, so most stop there.
-pub(crate) const USERS_ONLY: &str =
-    "NOT EXISTS (SELECT 1 FROM customers f WHERE f.store_pk = ? AND f.email_norm = u.email_norm)
-     AND u.rowid = (SELECT min(x.rowid) FROM users x WHERE x.email_norm = u.email_norm)";
+/// ` FROM ... WHERE ...` of the users `u` without a fan record in the store: no fan of the store
+/// has `u`'s email (the store's `users_only` rows, kept by triggers) and `u` is the first user row
+/// of that email. Binds one value: the store's pk. A store with fewer than `listed_max` such users
+/// lists them from `users_only` (then sorts them); otherwise the users' sort index is walked.
+pub(crate) async fn users_only_from(
+    conn: &mut SqliteConnection,
+    store_pk: i64,
+    listed_max: i64,
+) -> Result<&'static str> {
+    let listed: i64 = sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM users_only WHERE store_pk = ? LIMIT ?)")
+        .bind(store_pk)
+        .bind(listed_max)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(if listed < listed_max {
+        " FROM users_only o CROSS JOIN users u
+             ON u.rowid = (SELECT min(x.rowid) FROM users x WHERE x.email_norm = o.email_norm)
+         WHERE o.store_pk = ?"
+    } else {
+        " FROM users u
+         WHERE EXISTS (SELECT 1 FROM users_only o WHERE o.store_pk = ? AND o.email_norm = u.email_norm)
+           AND u.rowid = (SELECT min(x.rowid) FROM users x WHERE x.email_norm = u.email_norm)"
+    })
+}
 
 /// Compiles `filter` for store `store_pk`. Looks up tag names (for the tag filter and for search
 /// words that match tags), hence the connection.
@@ -324,9 +343,10 @@ pub(crate) async fn compile(conn: &mut SqliteConnection, store_pk: i64, filter: 
     }
     match filter.has_account {
         Some(true) => {
+            // On a fan's row: one probe of users_by_email, not a list of every user's email built first.
             let mut cond = Cond::row(
                 "c.email_norm IN (SELECT email_norm FROM users)",
-                "+c.email_norm IN (SELECT email_norm FROM users)",
+                "EXISTS (SELECT 1 FROM users x WHERE x.email_norm = c.email_norm)",
             );
             let from = Sql::of("SELECT DISTINCT email_norm AS e FROM users", &[]);
             cond.driver = Some(Driver { fast: from.clone(), from, join: Join::Email });

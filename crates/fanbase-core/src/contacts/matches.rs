@@ -8,7 +8,8 @@ use super::filter::{tags_matching, Bind, Sql};
 use super::search::all_of;
 use crate::Result;
 
-/// A page walk reads the sort index this many fans at a time at first, four times more each step.
+/// A page walk reads the sort index this many fans at a time at first; then as many as the
+/// density of matches met so far calls for, within these bounds.
 const FIRST_CHUNK: i64 = 512;
 const MAX_CHUNK: i64 = 65_536;
 
@@ -71,6 +72,18 @@ impl Matches {
         for other in sets {
             ids.retain(|id| other.binary_search(id).is_ok());
         }
+        Ok(Matches { ids })
+    }
+
+    /// The fans listed by `sql` (` FROM ... WHERE ...` with `c.id`, see `plan::all_from`).
+    pub async fn listed_by(conn: &mut SqliteConnection, sql: &Sql) -> Result<Matches> {
+        let mut query = Sql::default();
+        query.push("SELECT group_concat(c.id)").append(sql);
+        let list: Option<String> =
+            sqlx::query_scalar_with(&query.text, query.arguments()?).fetch_one(&mut *conn).await?;
+        let mut ids = parse_ids(list.as_deref());
+        ids.sort_unstable();
+        ids.dedup();
         Ok(Matches { ids })
     }
 
@@ -236,7 +249,12 @@ pub(crate) async fn first_in_order(
             Err(_) => Bind::Text(row.try_get(0)?),
         };
         anchor = Some((value, last));
-        chunk = (chunk * 4).min(MAX_CHUNK);
+        // Enough fans for the matches still wanted at the density met so far, with a margin.
+        chunk = match found.len() {
+            0 => chunk * 4,
+            n => ((walk.want - n) as f64 * read as f64 / n as f64 * 1.25) as i64,
+        }
+        .clamp(FIRST_CHUNK, MAX_CHUNK);
     }
 }
 

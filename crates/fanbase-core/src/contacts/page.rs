@@ -8,7 +8,7 @@ use serde_json::Value;
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row as _;
 
-use super::filter::{self, Bind, ContactFilter, Sql, USERS_ONLY};
+use super::filter::{self, Bind, ContactFilter, Sql};
 use super::matches::{self, Matches, Walk};
 use super::plan;
 use super::{Badge, ContactRow};
@@ -170,9 +170,14 @@ pub(crate) async fn page_planned(
     fans.push(format!(
         "SELECT {FAN_COLUMNS}, top.sort_value AS sort_value FROM (SELECT c.id AS id, {col} AS sort_value"
     ));
-    match filter.only_words().filter(|_| caps.gather) {
-        Some(words) => {
-            let m = Matches::gather(&mut conn, store_pk, &words).await?;
+    // A search alone, or one condition listing a moderate number of fans, is gathered in memory
+    // and the page walks the sort index against it (see matches.rs).
+    let gathered = match filter.only_words().filter(|_| caps.gather) {
+        Some(words) => Some(Matches::gather(&mut conn, store_pk, &words).await?),
+        None => plan::gather_one(&mut conn, &compiled, caps).await?,
+    };
+    match gathered {
+        Some(m) => {
             let walk = Walk {
                 store_pk,
                 col,
@@ -200,7 +205,10 @@ pub(crate) async fn page_planned(
             let ucol = field.users_column();
             let mut users = Sql::default();
             users
-                .push(format!("SELECT {USER_COLUMNS}, {ucol} AS sort_value FROM users u WHERE {USERS_ONLY}"))
+                .push(format!(
+                    "SELECT {USER_COLUMNS}, {ucol} AS sort_value{}",
+                    filter::users_only_from(&mut conn, store_pk, caps.users_listed).await?
+                ))
                 .bind(Bind::Int(store_pk))
                 .append(users_cond);
             seek_and_order(&mut users, ucol, "-u.rowid");

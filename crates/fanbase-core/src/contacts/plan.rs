@@ -7,6 +7,7 @@
 use sqlx::SqliteConnection;
 
 use super::filter::{Bind, Compiled, Cond, Join, Sql};
+use super::matches::Matches;
 use crate::Result;
 
 /// Where the choices tip over.
@@ -32,6 +33,11 @@ pub(crate) struct Caps {
     /// ...reading at most this many fans per match before it lists the matches instead (a walk
     /// reads a fan about ten times faster than a match is looked up).
     pub walk_per_match: i64,
+    /// One condition listing fewer fans than this is gathered in memory for a page, like a search.
+    pub gather_max: i64,
+    /// The unified view lists the users without a fan record from `users_only` when they are
+    /// fewer than this; more, and it walks the users' sort index.
+    pub users_listed: i64,
 }
 
 impl Default for Caps {
@@ -44,6 +50,8 @@ impl Default for Caps {
             gather: true,
             walk: 5_000,
             walk_per_match: 1,
+            gather_max: 40_000,
+            users_listed: 20_000,
         }
     }
 }
@@ -148,6 +156,24 @@ pub(crate) async fn page_from(
         }
     }
     Ok(sql)
+}
+
+/// The fans of a filter with one condition whose list holds between `caps.page` and
+/// `caps.gather_max` fans, gathered in memory; `None` for any other filter (see `page_from`).
+pub(crate) async fn gather_one(
+    conn: &mut SqliteConnection,
+    compiled: &Compiled,
+    caps: Caps,
+) -> Result<Option<Matches>> {
+    let [cond] = compiled.conds.as_slice() else { return Ok(None) };
+    let Some(driver) = cond.driver.as_ref().filter(|d| caps.gather && d.join == Join::Id) else { return Ok(None) };
+    let size = probe(conn, cond, caps.gather_max).await?.unwrap_or(i64::MAX);
+    if size < caps.page || size >= caps.gather_max {
+        return Ok(None);
+    }
+    let mut from = Sql::default();
+    from.push(" FROM (").append(&driver.from).push(") AS c");
+    Ok(Some(Matches::listed_by(conn, &from).await?))
 }
 
 /// ` FROM ... WHERE ...` of every fan the filter matches, with `c.id` available (counts, bulk edits).
@@ -303,7 +329,8 @@ mod tests {
             ContactFilter { search: Some("a".into()), score_max: Some(30), ..Default::default() },
             ContactFilter { include_users: true, search: Some("a".into()), ..Default::default() },
         ];
-        let always_store = Caps { page: 0, page_clustered: 0, dense: 0, count: 0, gather: false, ..Caps::default() };
+        let always_store =
+            Caps { page: 0, page_clustered: 0, dense: 0, count: 0, gather: false, users_listed: 0, ..Caps::default() };
         let store_with_lists = Caps { dense: i64::MAX, ..always_store };
         let always_driver = Caps {
             page: i64::MAX,
@@ -314,8 +341,9 @@ mod tests {
             ..Caps::default()
         };
         // Walks that always reach their page, and walks that give up after their first chunk.
-        let always_walk = Caps { walk: 0, walk_per_match: i64::MAX, ..Caps::default() };
-        let walk_gives_up = Caps { walk: 0, walk_per_match: 0, ..Caps::default() };
+        // (`page: 0`: any one condition with a list is gathered in memory too.)
+        let always_walk = Caps { page: 0, walk: 0, walk_per_match: i64::MAX, ..Caps::default() };
+        let walk_gives_up = Caps { page: 0, walk: 0, walk_per_match: 0, ..Caps::default() };
         for f in &filters {
             let want = count_planned(&db, "s", f, always_store).await.unwrap();
             assert!(want > 0, "the filter {f:?} matches some of the demo fans");
