@@ -19,9 +19,11 @@ pub(crate) async fn count_planned(db: &Db, store_id: &str, filter: &ContactFilte
     let store_pk = stores::pk(db, store_id).await?;
     let mut conn = db.pool().acquire().await?;
     let mut sql = Sql::default();
-    if filter.has_account == Some(false) {
-        // "No account" = all - "has account": two counts that can use indexes instead of probing
-        // every fan for a missing user. Users without a fan record all have an account: none to add.
+    let no_account_only =
+        ContactFilter { has_account: Some(false), include_users: filter.include_users, ..Default::default() };
+    if *filter == no_account_only {
+        // "No account" = all - "has account": two counts that need no probe of each fan (see
+        // `fans_count`). Users without a fan record all have an account: none to add.
         let all = fans_count(&mut conn, store_pk, &ContactFilter { has_account: None, ..filter.clone() }, caps).await?;
         let with =
             fans_count(&mut conn, store_pk, &ContactFilter { has_account: Some(true), ..filter.clone() }, caps).await?;

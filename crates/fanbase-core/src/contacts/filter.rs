@@ -354,7 +354,7 @@ pub(crate) async fn compile(conn: &mut SqliteConnection, store_pk: i64, filter: 
         }
         Some(false) => out.conds.push(Cond::row(
             "c.email_norm NOT IN (SELECT email_norm FROM users)",
-            "+c.email_norm NOT IN (SELECT email_norm FROM users)",
+            "NOT EXISTS (SELECT 1 FROM users x WHERE x.email_norm = c.email_norm)",
         )),
         None => {}
     }
