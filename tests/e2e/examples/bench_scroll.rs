@@ -42,6 +42,13 @@ async fn take_frames(app: &App) -> Vec<f64> {
 }
 
 fn summary(label: &str, mut frames: Vec<f64>, idle_median: f64) -> f64 {
+    // Where the slow frames fell: the frame's position in the run (one scroll step per frame).
+    let slow: Vec<String> = frames
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| **f > 50.0)
+        .map(|(i, f)| format!("#{i} {f:.0} ms"))
+        .collect();
     frames.sort_by(f64::total_cmp);
     let n = frames.len();
     let worst = frames.last().copied().unwrap_or(0.0);
@@ -51,6 +58,9 @@ fn summary(label: &str, mut frames: Vec<f64>, idle_median: f64) -> f64 {
         "{label:<44} {n:>6} frames  p99 {p99:>7.1} ms  worst {worst:>7.1} ms ({:.1}x idle)  over 100 ms: {over}",
         worst / idle_median
     );
+    if !slow.is_empty() {
+        println!("  frames over 50 ms: {}", slow.join(", "));
+    }
     worst
 }
 
