@@ -149,12 +149,16 @@ export interface PageRequest {
   before: string | null;
   fromEnd: boolean;
   limit: number;
+  /** Only the cursors and the number of rows (`skipped`): for walking past rows far off screen. */
+  cursorsOnly?: boolean;
 }
 
 export interface ContactsPage {
   rows: ContactRow[];
   next: string | null;
   prev: string | null;
+  /** With `cursorsOnly`: how many rows the page held (`rows` is then empty). */
+  skipped?: number;
 }
 
 /** The shape every rejected call is normalised to. Branch on `code`, show `message`. */
@@ -222,6 +226,7 @@ export function contactsPage(storeId: string, req: PageRequest, query?: Contacts
     before: req.before,
     fromEnd: req.fromEnd,
     limit: req.limit,
+    cursorsOnly: req.cursorsOnly === true,
     ...(query === undefined ? {} : { sort: query.sort, filter: query.filter }),
   });
 }

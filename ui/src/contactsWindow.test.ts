@@ -118,7 +118,10 @@ describe('ContactsWindow', () => {
     }
     expect(src.log.slice(0, -2).every((r) => r.limit === 1000)).toBe(true);
     expect(src.log.length).toBeLessThanOrEqual(32);
-    // Walk pages far from the target are not kept in memory.
+    // Walk pages far from the target are not kept in memory, nor even sent: cursors only.
+    const cursorsOnly = src.log.filter((r) => r.cursorsOnly === true).length;
+    expect(cursorsOnly).toBeGreaterThan(20);
+    expect(cursorsOnly).toBeGreaterThanOrEqual(src.log.length - 5);
     expect(win.isLoaded(10_000)).toBe(false);
     expect(win.loadedRows).toBeLessThan(6_000);
     // Scrolling on from the middle continues seamlessly.

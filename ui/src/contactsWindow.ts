@@ -6,6 +6,8 @@ export interface KeysetRequest {
   before: string | null;
   fromEnd: boolean;
   limit: number;
+  /** Set on pages that land entirely outside the rows kept: only their cursors are needed. */
+  cursorsOnly?: boolean;
 }
 
 /** The keyset answer of `contacts_page`. */
@@ -13,6 +15,8 @@ export interface KeysetPage<R> {
   rows: R[];
   next: string | null;
   prev: string | null;
+  /** The number of rows of a `cursorsOnly` page (its `rows` may be left empty). */
+  skipped?: number;
 }
 
 export type FetchPage<R> = (req: KeysetRequest) => Promise<KeysetPage<R>>;
@@ -242,7 +246,12 @@ export class ContactsWindow<R> {
         : best.cursor === null
           ? { after: null, before: null, fromEnd: true, limit }
           : { after: null, before: best.cursor, fromEnd: false, limit };
-    const key = `${best.direction}:${best.anchor}:${best.cursor ?? '-'}:${limit}`;
+    // A walk page that lands wholly outside the rows kept needs only its cursors: far less to send
+    // and parse while a dragged scrollbar crosses the list.
+    const [from, to] =
+      best.direction === 'forward' ? [best.anchor, best.anchor + limit] : [best.anchor - limit, best.anchor];
+    if (to <= this.rangeStart - this.retain || from >= this.rangeEnd + this.retain) req.cursorsOnly = true;
+    const key = `${best.direction}:${best.anchor}:${best.cursor ?? '-'}:${limit}:${req.cursorsOnly === true}`;
     return { req, direction: best.direction, anchor: best.anchor, key };
   }
 
@@ -308,7 +317,7 @@ export class ContactsWindow<R> {
     plan: PlannedFetch,
     page: KeysetPage<R>,
   ): 'stored' | 'walked' | 'mismatch' {
-    const n = page.rows.length;
+    const n = page.skipped ?? page.rows.length;
     const limit = plan.req.limit;
     const start = plan.direction === 'forward' ? plan.anchor : plan.anchor - n;
     const end = start + n;
@@ -330,7 +339,8 @@ export class ContactsWindow<R> {
     const from = Math.max(start, lo);
     const to = Math.min(end, hi);
     let stored = false;
-    for (let i = from; i < to; i++) {
+    // A page sent without its rows stores none (the visible range may have moved back meanwhile).
+    for (let i = from; i < to && page.rows.length === n; i++) {
       if (!this.rows.has(i)) stored = true;
       this.rows.set(i, page.rows[i - start]);
     }

@@ -72,3 +72,21 @@ async fn a_cursor_from_another_sort_is_refused() {
     assert_eq!(err.code(), "INVALID_CURSOR");
     assert_eq!(contacts::count(&db, "s1").await.unwrap(), 10);
 }
+
+/// A page without its rows keeps its cursors and says how many rows it held, so a window can walk
+/// past far rows without receiving them; its JSON has no `skipped` unless it was asked for.
+#[tokio::test]
+async fn a_page_without_rows_keeps_its_cursors_and_count() {
+    let (_dir, db) = seeded(300).await;
+    let req = PageRequest { after: None, limit: 120, ..Default::default() };
+    let page = contacts::page(&db, "s1", &req).await.unwrap();
+    assert!(!serde_json::to_value(&page).unwrap().as_object().unwrap().contains_key("skipped"));
+    let (next, prev) = (page.next.clone(), page.prev.clone());
+    let bare = page.without_rows();
+    assert_eq!((bare.rows.len(), bare.skipped, &bare.next, &bare.prev), (0, Some(120), &next, &prev));
+    let following =
+        contacts::page(&db, "s1", &PageRequest { after: bare.next.clone(), limit: 500, ..Default::default() })
+            .await
+            .unwrap();
+    assert_eq!(following.rows.len(), 180, "the walk goes on from the bare page's cursor");
+}

@@ -43,12 +43,8 @@ async fn take_frames(app: &App) -> Vec<f64> {
 
 fn summary(label: &str, mut frames: Vec<f64>, idle_median: f64) -> f64 {
     // Where the slow frames fell: the frame's position in the run (one scroll step per frame).
-    let slow: Vec<String> = frames
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| **f > 50.0)
-        .map(|(i, f)| format!("#{i} {f:.0} ms"))
-        .collect();
+    let slow: Vec<String> =
+        frames.iter().enumerate().filter(|(_, f)| **f > 50.0).map(|(i, f)| format!("#{i} {f:.0} ms")).collect();
     frames.sort_by(f64::total_cmp);
     let n = frames.len();
     let worst = frames.last().copied().unwrap_or(0.0);

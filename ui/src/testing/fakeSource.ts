@@ -113,7 +113,8 @@ export class FakeSource {
         this.failNext--;
         throw { code: 'db_busy', message: 'database is busy' };
       }
-      return this.page(req);
+      const page = this.page(req);
+      return req.cursorsOnly === true ? { ...page, rows: [], skipped: page.rows.length } : page;
     } finally {
       this.inFlight--;
       this.running.delete(key);

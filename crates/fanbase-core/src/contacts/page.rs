@@ -106,6 +106,17 @@ pub struct Page {
     pub next: Option<String>,
     /// Pass as `before` for the preceding page; `None` at the start.
     pub prev: Option<String>,
+    /// Set by `without_rows`: how many rows the page held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<usize>,
+}
+
+impl Page {
+    /// The page's cursors and its number of rows, without the rows: what a window walking past
+    /// these rows towards a far target needs.
+    pub fn without_rows(self) -> Page {
+        Page { skipped: Some(self.rows.len()), rows: Vec::new(), ..self }
+    }
 }
 
 pub const MAX_PAGE: u32 = 1000;
@@ -239,7 +250,7 @@ pub(crate) async fn page_planned(
         let prev = req.after.as_ref().map(|a| first.unwrap_or_else(|| a.clone()));
         (if more { last } else { None }, prev)
     };
-    Ok(Page { rows, next, prev })
+    Ok(Page { rows, next, prev, skipped: None })
 }
 
 /// The columns of a fan row; `user_id` is the first registered user with the same email.
