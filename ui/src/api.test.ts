@@ -17,12 +17,14 @@ describe('api', () => {
     await api.storesAdd('s1', 'Piano Fans');
     await api.contactsCount('s1');
     await api.contactsPage('s1', { after: 'c9', before: null, fromEnd: false, limit: 200 });
+    await api.contactsPage('s1', { after: 'c9', before: null, fromEnd: false, limit: 1000, cursorsOnly: true });
     await api.demoLoad('demo', 20_000);
     expect(invoke.mock.calls).toEqual([
       ['stores_list', {}],
       ['stores_add', { id: 's1', name: 'Piano Fans' }],
       ['contacts_count', { storeId: 's1' }],
-      ['contacts_page', { storeId: 's1', after: 'c9', before: null, fromEnd: false, limit: 200 }],
+      ['contacts_page', { storeId: 's1', after: 'c9', before: null, fromEnd: false, limit: 200, cursorsOnly: false }],
+      ['contacts_page', { storeId: 's1', after: 'c9', before: null, fromEnd: false, limit: 1000, cursorsOnly: true }],
       ['demo_load', { storeId: 'demo', rows: 20_000 }],
     ]);
   });

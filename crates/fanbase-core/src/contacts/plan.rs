@@ -364,6 +364,7 @@ mod tests {
                 assert_eq!(walk(&db, f, sort, always_walk).await, by_store, "{f:?} {sort:?}: same pages");
                 assert_eq!(walk(&db, f, sort, walk_gives_up).await, by_store, "{f:?} {sort:?}: same pages");
                 assert_eq!(walk_back(&db, f, sort, always_walk).await, by_store, "{f:?} {sort:?}: backward");
+                assert_eq!(walk_back(&db, f, sort, walk_gives_up).await, by_store, "{f:?} {sort:?}: backward");
             }
         }
     }
