@@ -1,12 +1,11 @@
 //! Exact counts of the contacts view for a filter, and the store header's conversion rate.
 
 use serde::Serialize;
-
-use super::filter::{self, Bind, ContactFilter, Sql};
-use super::matches::Matches;
-use super::plan;
 use sqlx::SqliteConnection;
 
+use super::filter::{self, Bind, Compiled, ContactFilter, Sql};
+use super::matches::Matches;
+use super::plan;
 use crate::{stores, Db, Result};
 
 /// The exact number of rows the view shows for `filter` (fans, plus users without a fan record
@@ -24,13 +23,14 @@ pub(crate) async fn count_planned(db: &Db, store_id: &str, filter: &ContactFilte
     if *filter == no_account_only {
         // "No account" = all - "has account": two counts that need no probe of each fan (see
         // `fans_count`). Users without a fan record all have an account: none to add.
-        let all = fans_count(&mut conn, store_pk, &ContactFilter { has_account: None, ..filter.clone() }, caps).await?;
-        let with =
-            fans_count(&mut conn, store_pk, &ContactFilter { has_account: Some(true), ..filter.clone() }, caps).await?;
+        let all = ContactFilter { has_account: None, ..filter.clone() };
+        let with = ContactFilter { has_account: Some(true), ..filter.clone() };
+        let all = fans_count(&mut conn, store_pk, &all, None, caps).await?;
+        let with = fans_count(&mut conn, store_pk, &with, None, caps).await?;
         sql.push("SELECT (").append(&all).push(") - (").append(&with).push(")");
     } else {
         let compiled = filter::compile(&mut conn, store_pk, filter).await?;
-        sql.push("SELECT (").append(&fans_count(&mut conn, store_pk, filter, caps).await?).push(")");
+        sql.push("SELECT (").append(&fans_count(&mut conn, store_pk, filter, Some(&compiled), caps).await?).push(")");
         match &compiled.users {
             // Each users_only row stands for exactly one user shown.
             Some(users) if users.text.is_empty() => {
@@ -46,11 +46,13 @@ pub(crate) async fn count_planned(db: &Db, store_id: &str, filter: &ContactFilte
     Ok(sqlx::query_scalar_with(&sql.text, sql.arguments()?).fetch_one(&mut *conn).await?)
 }
 
-/// `SELECT count(*) ...` of the store's fans that `filter` matches (its users aside).
+/// `SELECT count(*) ...` of the store's fans that `filter` matches (its users aside); `compiled`
+/// is `filter` compiled, when the caller has it already.
 async fn fans_count(
     conn: &mut SqliteConnection,
     store_pk: i64,
     filter: &ContactFilter,
+    compiled: Option<&Compiled>,
     caps: plan::Caps,
 ) -> Result<Sql> {
     let mut sql = Sql::default();
@@ -66,8 +68,15 @@ async fn fans_count(
         let fans = Matches::gather(conn, store_pk, &words).await?.len();
         sql.push("SELECT ?").bind(Bind::Int(fans as i64));
     } else {
-        let compiled = filter::compile(conn, store_pk, filter).await?;
-        sql = plan::count_fans(conn, store_pk, &compiled, caps).await?;
+        let own;
+        let compiled = match compiled {
+            Some(c) => c,
+            None => {
+                own = filter::compile(conn, store_pk, filter).await?;
+                &own
+            }
+        };
+        sql = plan::count_fans(conn, store_pk, compiled, caps).await?;
     }
     Ok(sql)
 }

@@ -1,6 +1,6 @@
-//! The fans a search matches, gathered in memory as a sorted id list: its length is the exact
-//! count, and a page walks its sort index checking each fan against the list, instead of asking
-//! the full-text index about every fan or looking up every match.
+//! The fans a search (or one filter condition) matches, gathered in memory as a sorted id list:
+//! its length is the exact count, and a page walks its sort index checking each fan against the
+//! list, instead of asking the full-text index about every fan or looking up every match.
 
 use sqlx::{Row as _, SqliteConnection};
 
@@ -13,7 +13,7 @@ use crate::Result;
 const FIRST_CHUNK: i64 = 512;
 const MAX_CHUNK: i64 = 65_536;
 
-/// The store's fans that match every word of a search (each word: the email, the name or a tag).
+/// The store's fans that a search (every word: the email, the name or a tag) or a condition matches.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Matches {
     /// Ascending, without repeats.
@@ -75,7 +75,7 @@ impl Matches {
         Ok(Matches { ids })
     }
 
-    /// The fans listed by `sql` (` FROM ... WHERE ...` with `c.id`, see `plan::all_from`).
+    /// The fans listed by `sql` (` FROM ... WHERE ...` naming each fan's id `c.id`).
     pub async fn listed_by(conn: &mut SqliteConnection, sql: &Sql) -> Result<Matches> {
         let mut query = Sql::default();
         query.push("SELECT group_concat(c.id)").append(sql);
