@@ -66,7 +66,9 @@ const DEFAULTS = {
   pageSize: 200,
   walkPageSize: 1000,
   margin: 100,
-  maxRows: 30_000,
+  // Few enough that the rows held stay a small part of the heap (a full garbage collection marks
+  // them all), many enough to scroll back over a few screens without fetching.
+  maxRows: 6_000,
   retain: 2_000,
   debounceMs: 40,
 };

@@ -73,20 +73,30 @@ async fn a_cursor_from_another_sort_is_refused() {
     assert_eq!(contacts::count(&db, "s1").await.unwrap(), 10);
 }
 
-/// A page without its rows keeps its cursors and says how many rows it held, so a window can walk
-/// past far rows without receiving them; its JSON has no `skipped` unless it was asked for.
+/// A page of cursors only has the same cursors as the full page and says how many rows it held,
+/// so a window can walk past far rows without receiving them, forward and backward; the JSON of a
+/// full page has no `skipped`.
 #[tokio::test]
-async fn a_page_without_rows_keeps_its_cursors_and_count() {
+async fn a_page_of_cursors_only_keeps_the_cursors_and_count() {
     let (_dir, db) = seeded(300).await;
-    let req = PageRequest { after: None, limit: 120, ..Default::default() };
-    let page = contacts::page(&db, "s1", &req).await.unwrap();
-    assert!(!serde_json::to_value(&page).unwrap().as_object().unwrap().contains_key("skipped"));
-    let (next, prev) = (page.next.clone(), page.prev.clone());
-    let bare = page.without_rows();
-    assert_eq!((bare.rows.len(), bare.skipped, &bare.next, &bare.prev), (0, Some(120), &next, &prev));
-    let following =
-        contacts::page(&db, "s1", &PageRequest { after: bare.next.clone(), limit: 500, ..Default::default() })
-            .await
-            .unwrap();
-    assert_eq!(following.rows.len(), 180, "the walk goes on from the bare page's cursor");
+    for sort in [Sort { field: SortField::Name, desc: false }, Sort { field: SortField::Score, desc: true }] {
+        let full = PageRequest { sort, after: None, limit: 120, ..Default::default() };
+        let page = contacts::page(&db, "s1", &full).await.unwrap();
+        assert!(!serde_json::to_value(&page).unwrap().as_object().unwrap().contains_key("skipped"));
+        let bare = contacts::page(&db, "s1", &PageRequest { cursors_only: true, ..full.clone() }).await.unwrap();
+        assert_eq!((bare.rows.len(), bare.skipped, &bare.next, &bare.prev), (0, Some(120), &page.next, &page.prev));
+        let after = PageRequest { sort, after: bare.next.clone(), limit: 500, ..Default::default() };
+        assert_eq!(
+            contacts::page(&db, "s1", &after).await.unwrap().rows.len(),
+            180,
+            "the walk goes on from its cursor"
+        );
+        let back = PageRequest { sort, from_end: true, limit: 100, ..Default::default() };
+        let full_back = contacts::page(&db, "s1", &back).await.unwrap();
+        let bare_back = contacts::page(&db, "s1", &PageRequest { cursors_only: true, ..back }).await.unwrap();
+        assert_eq!(
+            (bare_back.skipped, &bare_back.next, &bare_back.prev),
+            (Some(100), &full_back.next, &full_back.prev)
+        );
+    }
 }

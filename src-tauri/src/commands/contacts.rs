@@ -42,10 +42,16 @@ pub async fn contacts_page(
     filter: Option<ViewFilter>,
     cursors_only: Option<bool>,
 ) -> IpcResult<Page> {
-    let req = PageRequest { sort: sort.unwrap_or_default(), after, before, from_end: from_end.unwrap_or(false), limit };
+    let req = PageRequest {
+        sort: sort.unwrap_or_default(),
+        after,
+        before,
+        from_end: from_end.unwrap_or(false),
+        limit,
+        cursors_only: cursors_only.unwrap_or(false),
+    };
     let filter = filter.unwrap_or_default().resolve(&db, &store_id).await?;
-    let page = contacts::page_matching(&db, &store_id, &filter, &req).await?;
-    Ok(if cursors_only == Some(true) { page.without_rows() } else { page })
+    Ok(contacts::page_matching(&db, &store_id, &filter, &req).await?)
 }
 
 /// The store header's conversion rate: fans with a platform account ÷ fans.

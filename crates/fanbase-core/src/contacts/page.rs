@@ -96,6 +96,9 @@ pub struct PageRequest {
     pub before: Option<String>,
     pub from_end: bool,
     pub limit: u32,
+    /// Read only the rows' sort keys, for their cursors and number (`Page::skipped`), not the rows:
+    /// what a window walking past far rows needs.
+    pub cursors_only: bool,
 }
 
 /// A page of rows in display order, with the cursors to move on in either direction.
@@ -106,17 +109,9 @@ pub struct Page {
     pub next: Option<String>,
     /// Pass as `before` for the preceding page; `None` at the start.
     pub prev: Option<String>,
-    /// Set by `without_rows`: how many rows the page held.
+    /// With `PageRequest::cursors_only`: how many rows the page held (`rows` is then empty).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<usize>,
-}
-
-impl Page {
-    /// The page's cursors and its number of rows, without the rows: what a window walking past
-    /// these rows towards a far target needs.
-    pub fn without_rows(self) -> Page {
-        Page { skipped: Some(self.rows.len()), rows: Vec::new(), ..self }
-    }
 }
 
 pub const MAX_PAGE: u32 = 1000;
@@ -177,9 +172,11 @@ pub(crate) async fn page_planned(
     let col = field.column();
     // Late columns: the inner query finds the page's ids and sort values only; the tags and account
     // of each row are read for the rows of the page, not for every candidate sorted on the way.
+    let (fan_columns, user_columns) =
+        if req.cursors_only { (KEY_COLUMNS, USER_KEY_COLUMNS) } else { (FAN_COLUMNS, USER_COLUMNS) };
     let mut fans = Sql::default();
     fans.push(format!(
-        "SELECT {FAN_COLUMNS}, top.sort_value AS sort_value FROM (SELECT c.id AS id, {col} AS sort_value"
+        "SELECT {fan_columns}, top.sort_value AS sort_value FROM (SELECT c.id AS id, {col} AS sort_value"
     ));
     // A search alone, or one condition listing a moderate number of fans, is gathered in memory
     // and the page walks the sort index against it (see matches.rs).
@@ -217,7 +214,7 @@ pub(crate) async fn page_planned(
             let mut users = Sql::default();
             users
                 .push(format!(
-                    "SELECT {USER_COLUMNS}, {ucol} AS sort_value{}",
+                    "SELECT {user_columns}, {ucol} AS sort_value{}",
                     filter::users_only_from(&mut conn, store_pk, caps.users_listed).await?
                 ))
                 .bind(Bind::Int(store_pk))
@@ -235,13 +232,24 @@ pub(crate) async fn page_planned(
     };
     let fetched = sqlx::query_with(&sql.text, sql.arguments()?).fetch_all(&mut *conn).await?;
     let more = fetched.len() > req.limit as usize;
-    let mut rows =
-        fetched.iter().take(req.limit as usize).map(|row| row_to_contact(row, req.sort)).collect::<Result<Vec<_>>>()?;
+    let kept = fetched.iter().take(req.limit as usize);
+    let (mut rows, mut cursors) = if req.cursors_only {
+        (
+            Vec::new(),
+            kept.map(|row| Ok(encode_cursor(req.sort, &sort_value(row)?, row.try_get("id")?)))
+                .collect::<Result<Vec<_>>>()?,
+        )
+    } else {
+        let rows = kept.map(|row| row_to_contact(row, req.sort)).collect::<Result<Vec<_>>>()?;
+        let cursors = rows.iter().map(|r| r.cursor.clone()).collect();
+        (rows, cursors)
+    };
     if backward {
         rows.reverse();
+        cursors.reverse();
     }
-    let first = rows.first().map(|r| r.cursor.clone());
-    let last = rows.last().map(|r| r.cursor.clone());
+    let first = cursors.first().cloned();
+    let last = cursors.last().cloned();
     let (next, prev) = if backward {
         // Rows exist after a `before` anchor (the anchor itself), never after the end.
         let next = if req.from_end { None } else { last.or_else(|| req.before.clone()) };
@@ -250,7 +258,7 @@ pub(crate) async fn page_planned(
         let prev = req.after.as_ref().map(|a| first.unwrap_or_else(|| a.clone()));
         (if more { last } else { None }, prev)
     };
-    Ok(Page { rows, next, prev, skipped: None })
+    Ok(Page { rows, next, prev, skipped: req.cursors_only.then_some(cursors.len()) })
 }
 
 /// The columns of a fan row; `user_id` is the first registered user with the same email.
@@ -263,17 +271,27 @@ const FAN_COLUMNS: &str = "c.id AS id, c.email AS email, c.name AS name, c.type 
          WHERE ct.customer_id = c.id ORDER BY t.name_norm)) AS tags,
     1 AS fan";
 
+/// A fan row's key only (with `sort_value`, for its cursor), for `PageRequest::cursors_only`.
+const KEY_COLUMNS: &str = "c.id AS id";
+/// The same for a registered user without a fan record.
+const USER_KEY_COLUMNS: &str = "-u.rowid AS id";
+
 /// The same columns for a registered user without a fan record: id is minus the user's rowid.
 const USER_COLUMNS: &str = "-u.rowid AS id, u.email AS email, u.name AS name, '' AS type, '' AS status,
     0 AS score, '' AS daw, '' AS type_of_music, '' AS student_level, 0 AS last_open_date,
     0 AS total_spent_cents, u.id AS user_id, '[]' AS tags, 0 AS fan";
 
-fn row_to_contact(row: &SqliteRow, sort: Sort) -> Result<ContactRow> {
-    let id: i64 = row.try_get("id")?;
-    let sort_value: Value = match row.try_get::<i64, _>("sort_value") {
+/// A fetched row's sort value, a number or a text.
+fn sort_value(row: &SqliteRow) -> Result<Value> {
+    Ok(match row.try_get::<i64, _>("sort_value") {
         Ok(n) => Value::from(n),
         Err(_) => Value::from(row.try_get::<String, _>("sort_value")?),
-    };
+    })
+}
+
+fn row_to_contact(row: &SqliteRow, sort: Sort) -> Result<ContactRow> {
+    let id: i64 = row.try_get("id")?;
+    let sort_value = sort_value(row)?;
     let tags: String = row.try_get("tags")?;
     let last_open: i64 = row.try_get("last_open_date")?;
     let cents: i64 = row.try_get("total_spent_cents")?;
