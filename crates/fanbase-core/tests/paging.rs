@@ -98,5 +98,12 @@ async fn a_page_of_cursors_only_keeps_the_cursors_and_count() {
             (bare_back.skipped, &bare_back.next, &bare_back.prev),
             (Some(100), &full_back.next, &full_back.prev)
         );
+        // The unified view's users have keys too.
+        let users = contacts::ContactFilter { include_users: true, ..Default::default() };
+        let full = PageRequest { sort, from_end: true, limit: 250, ..Default::default() };
+        let page = contacts::page_matching(&db, "s1", &users, &full).await.unwrap();
+        let bare =
+            contacts::page_matching(&db, "s1", &users, &PageRequest { cursors_only: true, ..full }).await.unwrap();
+        assert_eq!((bare.skipped, &bare.next, &bare.prev), (Some(page.rows.len()), &page.next, &page.prev));
     }
 }
