@@ -52,6 +52,10 @@ const STRIPE_OPTIONS: SelectOption[] = [
   { value: 'no', label: 'Not connected' },
 ];
 const ROLE_OPTIONS: SelectOption[] = [{ value: 'any', label: 'Any' }, ...ROLES];
+const SIGNED_IN_OPTIONS: SelectOption[] = SIGNED_IN_CHOICES.map((d) => ({
+  value: String(d),
+  label: d === 0 ? 'Any time' : d === 1 ? 'Last 24 hours' : `Last ${d} days`,
+}));
 
 export function AdminArea({ onError, me = null, onDataChanged }: AdminAreaProps) {
   const [stats, setStats] = useState<Stats | null>(null);
@@ -175,51 +179,42 @@ export function AdminArea({ onError, me = null, onDataChanged }: AdminAreaProps)
           value={filters.search}
           onChange={(e) => setFilter('search', e.target.value)}
         />
-        <Select
-          compact
-          className="admin-select"
-          label="Role"
-          id="admin-filter-role"
-          data-testid="filter-role"
-          options={ROLE_OPTIONS}
-          value={filters.role}
-          onChange={(v) => setFilter('role', v as UserFilters['role'])}
-        />
-        <Select
-          compact
-          className="admin-select"
-          label="Admin"
-          id="admin-filter-admin"
-          data-testid="filter-admin"
-          options={TRI_OPTIONS}
-          value={filters.admin}
-          onChange={(v) => setFilter('admin', v as Tri)}
-        />
-        <Select
-          compact
-          className="admin-select"
-          label="Stripe"
-          id="admin-filter-stripe"
-          data-testid="filter-stripe"
-          options={STRIPE_OPTIONS}
-          value={filters.stripe}
-          onChange={(v) => setFilter('stripe', v as Tri)}
-        />
-        <label className="filter-field">
-          <span className="filter-label">Signed in</span>
-          <select
-            className="select input-compact admin-select"
-            data-testid="filter-signed-in"
-            value={filters.signedInDays}
-            onChange={(e) => setFilter('signedInDays', Number(e.target.value))}
-          >
-            {SIGNED_IN_CHOICES.map((d) => (
-              <option key={d} value={d}>
-                {d === 0 ? 'Any time' : d === 1 ? 'Last 24 hours' : `Last ${d} days`}
-              </option>
-            ))}
-          </select>
-        </label>
+        {[
+          {
+            key: 'role',
+            label: 'Role',
+            options: ROLE_OPTIONS,
+            value: filters.role,
+            set: (v: string) => setFilter('role', v as UserFilters['role']),
+          },
+          { key: 'admin', label: 'Admin', options: TRI_OPTIONS, value: filters.admin, set: (v: string) => setFilter('admin', v as Tri) },
+          {
+            key: 'stripe',
+            label: 'Stripe',
+            options: STRIPE_OPTIONS,
+            value: filters.stripe,
+            set: (v: string) => setFilter('stripe', v as Tri),
+          },
+          {
+            key: 'signed-in',
+            label: 'Signed in',
+            options: SIGNED_IN_OPTIONS,
+            value: String(filters.signedInDays),
+            set: (v: string) => setFilter('signedInDays', Number(v)),
+          },
+        ].map((f) => (
+          <Select
+            key={f.key}
+            compact
+            className="admin-select"
+            label={f.label}
+            id={`admin-filter-${f.key}`}
+            data-testid={`filter-${f.key}`}
+            options={f.options}
+            value={f.value}
+            onChange={f.set}
+          />
+        ))}
         {isFiltered(filters) && (
           <Button variant="ghost" data-testid="filters-clear" onClick={() => setFilters(NO_FILTERS)}>
             Clear
