@@ -2,6 +2,7 @@
 //! accounted for, one transaction, progress and cancel), `export` writes a store back out as CSV.
 //! Plain Rust with no Tauri dependency: the window, the CLI and the tests call the same functions.
 
+mod bulk;
 mod decode;
 mod error;
 mod export;

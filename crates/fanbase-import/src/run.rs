@@ -11,6 +11,7 @@ use fanbase_core::{stores, Db};
 use serde::{Deserialize, Serialize};
 use sqlx::{Connection as _, SqliteConnection};
 
+use crate::bulk;
 use crate::load::{Counts, Loader, Settings};
 use crate::mapping::MapOverride;
 use crate::merge::OnExisting;
@@ -21,17 +22,9 @@ use crate::{Error, Result};
 
 /// Rows the parser hands over at a time.
 const BATCH_ROWS: usize = 2_000;
-/// An import of at least this many rows (estimated from the file size), into a table that holds
-/// fewer contacts than that, drops the contacts' secondary indexes and builds them again at the end
-/// (in the same transaction): sorting once is faster than many random index insertions. Measured
-/// on 50,000 rows into an empty table: 1.4 s of CPU instead of 1.8 s.
-const BULK_MIN_ROWS: u64 = 10_000;
-/// Page cache of a bulk import (KiB), and while it rebuilds the indexes (then the sorter takes
-/// as much again). Measured on 1,000,000 rows: peak RSS 220 MB with the default 64 MiB cache.
+/// Page cache of a bulk import (KiB) while it loads rows. Measured on 1,000,000 rows: peak RSS
+/// 220 MB with the default 64 MiB cache.
 const BULK_CACHE_KIB: i64 = 40 * 1024;
-const REBUILD_CACHE_KIB: i64 = 16 * 1024;
-/// A conservative estimate of the bytes in one exported row, for the estimate above.
-const BYTES_PER_ROW_ESTIMATE: u64 = 100;
 
 /// How to import.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -96,7 +89,7 @@ pub async fn run(
     let reader = tokio::task::spawn_blocking(move || read_batches(parser, tx_batches));
 
     let mut conn = db.pool().acquire().await?;
-    let bulk = bulk(&mut conn, total_bytes).await?;
+    let bulk = bulk::worth_it(&mut conn, total_bytes).await?;
     // A bulk import sorts its index keys at the end; with temp_store=MEMORY the sorter would hold
     // them all in RAM, on disk it keeps one cache_size worth. The page cache is made smaller too,
     // so that the import stays under its memory budget. Both are restored whatever happens below.
@@ -164,7 +157,10 @@ async fn apply(
         now,
     };
     let mut loader = Loader::start(&mut tx, settings).await?;
-    let rebuild = if bulk { drop_indexes(&mut tx).await? } else { Vec::new() };
+    let set_aside = if bulk { Some(bulk::set_aside(&mut tx).await?) } else { None };
+    if opts.dry_run {
+        bulk::skip_derived_tables(&mut tx).await?;
+    }
 
     let mut bytes_read = 0;
     let elapsed = || started.elapsed().as_millis() as u64;
@@ -195,11 +191,8 @@ async fn apply(
         counts: loader.counts,
         elapsed_ms: elapsed(),
     });
-    if !opts.dry_run && !rebuild.is_empty() {
-        sqlx::query(&format!("PRAGMA cache_size = -{REBUILD_CACHE_KIB}")).execute(&mut *tx).await?;
-        for sql in &rebuild {
-            sqlx::query(sql).execute(&mut *tx).await?;
-        }
+    if let Some(set_aside) = set_aside.filter(|_| !opts.dry_run) {
+        set_aside.put_back(&mut tx).await?;
     }
     let mut report = Report {
         id: (!opts.dry_run).then_some(report_id),
@@ -264,30 +257,6 @@ fn check_tags(tags: &[String]) -> Result<Vec<String>> {
         crate::value::add_tag(&mut out, t);
     }
     Ok(out)
-}
-
-/// Whether this import is big enough, relative to the table, to rebuild the indexes at the end.
-async fn bulk(conn: &mut SqliteConnection, total_bytes: u64) -> Result<bool> {
-    let estimate = total_bytes / BYTES_PER_ROW_ESTIMATE;
-    if estimate < BULK_MIN_ROWS {
-        return Ok(false);
-    }
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(&mut *conn).await?;
-    Ok(estimate >= existing as u64)
-}
-
-/// Drops the secondary indexes of the tables the import fills; returns the SQL that rebuilds them.
-async fn drop_indexes(conn: &mut SqliteConnection) -> Result<Vec<String>> {
-    let indexes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT name, sql FROM sqlite_master
-         WHERE type = 'index' AND tbl_name IN ('customers', 'customer_tags') AND sql IS NOT NULL",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for (name, _) in &indexes {
-        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\""))).execute(&mut *conn).await?;
-    }
-    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
 
 /// Parser errors say "the file"; the import knows its path.

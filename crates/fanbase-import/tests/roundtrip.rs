@@ -1,5 +1,6 @@
 //! Export then import gives the same contacts, fields, custom fields and tags; formula cells are
-//! escaped in the file. Also a bulk-sized file (secondary indexes dropped and rebuilt).
+//! escaped in the file. Also a bulk-sized file (secondary indexes dropped and rebuilt), and a dry
+//! run (derived-table triggers dropped and rolled back).
 
 mod common;
 
@@ -106,4 +107,49 @@ async fn a_bulk_sized_file_rebuilds_the_indexes() {
     let again = import(&e.db, &path, &Options { dry_run: true, ..Default::default() }).await;
     assert_eq!(again.counts.unchanged, 2_000);
     assert_eq!(indexes(e.db.clone()).await, before, "a dry run rolls the dropped indexes back");
+}
+
+#[tokio::test]
+async fn a_dry_run_leaves_the_schema_and_the_derived_tables_as_they_were() {
+    let e = env().await;
+    let pool = e.db.pool();
+    let schema = || async {
+        let rows: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let before = schema().await;
+    sqlx::query(
+        "INSERT INTO users (id, clerk_id, email, email_norm, name, role, created_at, updated_at)
+         VALUES ('u1', 'c1', 'Fan1@Example.com', 'fan1@example.com', 'Fan One', 'SUBACCOUNT_USER', 1, 1)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let users_only = || async {
+        let emails: Vec<String> =
+            sqlx::query_scalar("SELECT email_norm FROM users_only WHERE store_pk = 1").fetch_all(pool).await.unwrap();
+        emails
+    };
+    assert_eq!(users_only().await, ["fan1@example.com"]);
+    let path = e.dir.path().join("dry.csv");
+    std::fs::write(&path, "email,name\nfan1@example.com,Fan One\nfan2@example.com,Zed Two\n").unwrap();
+
+    let dry = import(&e.db, &path, &Options { dry_run: true, ..Default::default() }).await;
+    assert_eq!(dry.counts.inserted, 2, "a dry run reports what the import would do");
+    assert_eq!(schema().await, before, "a dry run puts back every trigger it dropped");
+    assert_eq!(count(&e.db).await, 0);
+
+    let real = import(&e.db, &path, &Options::default()).await;
+    assert_eq!(real.counts, dry.counts, "the real import does what the dry run said");
+    let found: Vec<i64> =
+        sqlx::query_scalar("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH 'zed*' AND store MATCH '0s1'")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(found.len(), 1, "after a dry run the search index still follows new contacts");
+    assert!(users_only().await.is_empty(), "after a dry run, a user who became a fan leaves users_only");
 }
