@@ -13,7 +13,7 @@ use fanbase_core::{contacts, now_ms, Db};
 use fanbase_import::{MapOverride, OnExisting, Options, Phase, Report};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::output::{print_json_or, Failure};
+use crate::output::{print_json_or, reader_left, say, Failure};
 
 /// `fanbase import FILE --store ID [...]`, or one of its subcommands.
 #[derive(Args)]
@@ -168,13 +168,18 @@ pub async fn export(db: &Db, store: &str, out: Option<PathBuf>, only: Option<&Fa
             let write_err = |source| fanbase_import::Error::Write { path: path.display().to_string(), source };
             let file = File::create(&path).map_err(write_err)?;
             let n = fanbase_import::export_where(db, store, only, BufWriter::new(file)).await?;
-            println!("exported {n} contacts to {}", path.display());
+            say(&format!("exported {n} contacts to {}", path.display()))?;
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = BufWriter::new(stdout.lock());
-            fanbase_import::export_where(db, store, only, &mut lock).await?;
-            lock.flush().map_err(|source| fanbase_import::Error::Write { path: "stdout".into(), source })?;
+            let written = fanbase_import::export_where(db, store, only, &mut lock).await.and_then(|_| {
+                lock.flush().map_err(|source| fanbase_import::Error::Write { path: "stdout".into(), source })
+            });
+            match written {
+                Err(e) if !reader_left(&e) => return Err(e.into()),
+                _ => {}
+            }
         }
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! Printing: stable JSON with `--json`, readable text otherwise, and errors as `code: message`.
 
+use std::io::{ErrorKind, Write as _};
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -50,9 +51,23 @@ impl Failure {
 pub fn print_json_or<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> Result<(), Failure> {
     if json {
         let line = serde_json::to_string(value).map_err(|e| Failure { code: "OUTPUT", message: e.to_string() })?;
-        println!("{line}");
+        say(&line)
     } else {
-        println!("{}", human());
+        say(&human())
     }
-    Ok(())
+}
+
+/// Prints one line on stdout. A reader that went away (`fanbase ... | head`) ends the output
+/// quietly, as it does for other command-line tools; any other write error is a failure.
+pub fn say(line: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{line}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(Failure { code: "OUTPUT", message: format!("stdout: {e}") }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a write failed only because the reader of stdout went away.
+pub fn reader_left(e: &fanbase_import::Error) -> bool {
+    matches!(e, fanbase_import::Error::Write { source, .. } if source.kind() == ErrorKind::BrokenPipe)
 }

@@ -10,7 +10,7 @@ use fanbase_segments::scoring::{self, Rule};
 use fanbase_segments::{engagement, saved, Segment};
 use serde_json::{json, Value};
 
-use crate::output::{print_json_or, Failure};
+use crate::output::{print_json_or, say, Failure};
 
 impl From<fanbase_segments::Error> for Failure {
     fn from(e: fanbase_segments::Error) -> Self {
@@ -213,8 +213,7 @@ pub async fn segments(db: &Db, command: SegmentsCommand) -> Result<(), Failure> 
         }
         SegmentsCommand::Delete { store, name } => {
             saved::delete(db, &store, &name).await?;
-            println!("deleted segment {name:?}");
-            Ok(())
+            say(&format!("deleted segment {name:?}"))
         }
         SegmentsCommand::Fields { store, json } => {
             let custom = match &store {
@@ -280,7 +279,7 @@ pub async fn score(db: &Db, command: ScoreCommand) -> Result<(), Failure> {
         }
         ScoreCommand::Rules { command: RulesCommand::Delete { store, name, no_recompute } } => {
             scoring::delete_rule(db, &store, &name).await?;
-            println!("deleted rule {name:?}");
+            say(&format!("deleted rule {name:?}"))?;
             if no_recompute {
                 return Ok(());
             }

@@ -194,3 +194,29 @@ fn an_import_killed_midway_leaves_the_database_unchanged() {
     let page = json(&db, &["contacts", "list", "--store", "s1", "--sort", "name", "--limit", "10", "--json"]);
     assert_eq!(page["rows"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn a_reader_that_leaves_early_ends_the_output_quietly() {
+    let (_dir, db) = setup();
+    assert!(fanbase(&db, &["import", &fixture("activecampaign.csv"), "--store", "s1"]).0);
+    for args in [
+        &["export", "--store", "s1"][..],
+        &["contacts", "list", "--store", "s1", "--json"],
+        &["contacts", "count", "--store", "s1"],
+    ] {
+        // The read end is closed before the command starts, as `fanbase ... | head -c0` may do.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_fanbase"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{args:?} must not fail when its reader leaves: {err}");
+        assert!(err.is_empty(), "{args:?} must say nothing about a closed pipe: {err}");
+    }
+}
