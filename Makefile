@@ -98,7 +98,7 @@ bench-contacts:
 # prints frame-interval figures beside the idle frame interval of the same run.
 SCROLL_ROWS ?= 1000000
 bench-scroll: build
-	xvfb-run -a -s "-screen 0 1280x800x24" env $(E2E_ENV) cargo run -p fanbase-e2e --example bench_scroll -- $(SCROLL_ROWS)
+	xvfb-run -a -s "-screen 0 1280x800x24" env $(E2E_ENV) cargo run -p fanbase-e2e --example bench_scroll -- $(SCROLL_ROWS) $(SCROLL_DB)
 
 # Fuzz the CSV parser with cargo-fuzz (libFuzzer; RUSTC_BOOTSTRAP=1 allows its nightly flag on
 # stable) for FUZZ_SECONDS, starting from the import's fixture files.

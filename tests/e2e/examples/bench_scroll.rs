@@ -2,7 +2,8 @@
 //! contacts table from top to bottom — first wheel-like steps of one screen per frame, then jumps
 //! across the whole list as a dragged scrollbar does — and prints every frame interval's worst
 //! and 99th percentile beside the idle frame interval measured in the same run (goal: no frame
-//! over 100 ms). `make bench-scroll` (SCROLL_ROWS=N) builds the app and runs it under Xvfb.
+//! over 100 ms). `make bench-scroll` (SCROLL_ROWS=N) builds the app and runs it under Xvfb;
+//! `SCROLL_DB=PATH` keeps the seeded database there and reuses it on the next run.
 
 use std::time::{Duration, Instant};
 
@@ -10,11 +11,24 @@ use fanbase_core::demo;
 use fanbase_e2e::{App, Sandbox};
 use serde_json::Value;
 
-/// Records every animation frame's interval in `window.__frames` until `window.__stop`.
+/// Records every animation frame's interval in `window.__frames` (and when it ended in
+/// `window.__frameEnds`) until `window.__stop`; a 4 ms timer's ticks in `window.__probe`; and
+/// every IPC request's command, start, response and whether it asked for cursors only in
+/// `window.__ipc` (Tauri sends IPC through `fetch`).
 const RECORD_FRAMES: &str = "
-  window.__frames = []; window.__stop = false; let last = performance.now();
-  const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
-  requestAnimationFrame(tick); return true;";
+  window.__frames = []; window.__frameEnds = []; window.__stop = false; let last = performance.now();
+  const tick = (t) => { window.__frames.push(t - last); window.__frameEnds.push(t); last = t;
+    if (!window.__stop) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  window.__probe = []; setInterval(() => window.__probe.push(performance.now()), 4);
+  window.__ipc = []; const fetch0 = window.fetch;
+  window.fetch = (url, options) => {
+    const start = performance.now(); const body = typeof options?.body === 'string' ? options.body : '';
+    const cmd = String(url).split('/').pop();
+    return fetch0(url, options).then((r) => { window.__ipc.push([cmd, start, performance.now(),
+      body.includes('\"cursorsOnly\":true')]); return r; });
+  };
+  return true;";
 
 /// Scrolls `steps` times, one step per frame, from `from` to `to` (fractions of the scroll height).
 fn scroll_script(from: f64, to: f64, steps: u32) -> String {
@@ -41,6 +55,41 @@ async fn take_frames(app: &App) -> Vec<f64> {
     v.as_array().expect("frame list").iter().filter_map(Value::as_f64).collect()
 }
 
+/// Explains every frame over 80 ms since the last call: how long the page's main thread stayed
+/// busy in it (the longest gap between 4 ms timer ticks) and which IPC responses arrived in it.
+async fn explain_slow_frames(app: &App) {
+    let v = app
+        .js("const r = [window.__frameEnds, window.__ipc, window.__probe]; window.__frameEnds = []; window.__ipc = [];
+             window.__probe = []; return r;")
+        .await;
+    let ends: Vec<f64> = v[0].as_array().expect("frame ends").iter().filter_map(Value::as_f64).collect();
+    let ipc = v[1].as_array().expect("ipc log");
+    let probe: Vec<f64> = v[2].as_array().expect("probe").iter().filter_map(Value::as_f64).collect();
+    for w in ends.windows(2) {
+        let (from, to) = (w[0], w[1]);
+        if to - from <= 80.0 {
+            continue;
+        }
+        let during: Vec<String> = ipc
+            .iter()
+            .filter(|c| c[2].as_f64().is_some_and(|end| end > from && end <= to))
+            .map(|c| {
+                let (start, end) = (c[1].as_f64().unwrap_or(0.0), c[2].as_f64().unwrap_or(0.0));
+                format!("{} +{:.0} ms took {:.0} ms cursors_only={}", c[0], end - from, end - start, c[3])
+            })
+            .collect();
+        let mut ticks = vec![from];
+        ticks.extend(probe.iter().copied().filter(|t| *t > from && *t < to));
+        ticks.push(to);
+        let busy = ticks.windows(2).map(|p| p[1] - p[0]).fold(0.0, f64::max);
+        println!(
+            "  frame of {:.0} ms at {from:.0}: main thread busy for up to {busy:.0} ms; IPC responses in it: {}",
+            to - from,
+            if during.is_empty() { "none".to_string() } else { during.join("; ") }
+        );
+    }
+}
+
 fn summary(label: &str, mut frames: Vec<f64>, idle_median: f64) -> f64 {
     // Where the slow frames fell: the frame's position in the run (one scroll step per frame).
     let slow: Vec<String> =
@@ -63,12 +112,25 @@ fn summary(label: &str, mut frames: Vec<f64>, idle_median: f64) -> f64 {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let rows: u64 = std::env::args().nth(1).map(|a| a.parse().expect("ROWS is a number")).unwrap_or(1_000_000);
+    // An optional second argument names a seeded database to reuse (made on the first run).
+    let reuse = std::env::args().nth(2).map(std::path::PathBuf::from);
     let sandbox = Sandbox::new();
-    let db = sandbox.db().await;
-    let t = Instant::now();
-    demo::fill(&db, "s1", rows, 7, fanbase_core::now_ms()).await.expect("seed");
-    db.close().await;
-    println!("seeded {rows} demo fans in {:.1} s", t.elapsed().as_secs_f64());
+    match &reuse {
+        Some(saved) if saved.exists() => {
+            std::fs::copy(saved, &sandbox.db_path).expect("copy the seeded database");
+            println!("reusing {rows} demo fans seeded earlier in {}", saved.display());
+        }
+        _ => {
+            let db = sandbox.db().await;
+            let t = Instant::now();
+            demo::fill(&db, "s1", rows, 7, fanbase_core::now_ms()).await.expect("seed");
+            db.close().await;
+            println!("seeded {rows} demo fans in {:.1} s", t.elapsed().as_secs_f64());
+            if let Some(saved) = &reuse {
+                std::fs::copy(&sandbox.db_path, saved).expect("save the seeded database");
+            }
+        }
+    }
 
     let app = App::launch(sandbox, &[]).await;
     app.find_with("[data-testid=fan-count]", "data-count", &rows.to_string()).await;
@@ -85,6 +147,7 @@ async fn main() {
     app.js(&scroll_script(0.0, 0.02, 600)).await;
     wait_for(&app, "return window.__scrolled === true;", Duration::from_secs(120)).await;
     let wheel = summary("wheel: 600 frames, one screen each", take_frames(&app).await, idle_median);
+    explain_slow_frames(&app).await;
 
     // Dragged scrollbar: top to bottom in 300 jumps, one per frame.
     app.js("document.querySelector('[data-testid=contacts-scroll]').scrollTop = 0; return true;").await;
@@ -93,6 +156,7 @@ async fn main() {
     let last = rows - 1;
     app.find(&format!("[data-testid=contact-row][data-index='{last}']")).await;
     let drag = summary("scrollbar drag: top to bottom in 300 jumps", take_frames(&app).await, idle_median);
+    explain_slow_frames(&app).await;
 
     let worst = wheel.max(drag);
     println!(
