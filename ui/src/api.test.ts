@@ -18,6 +18,7 @@ describe('api', () => {
     await api.contactsCount('s1');
     await api.contactsPage('s1', { after: 'c9', before: null, fromEnd: false, limit: 200 });
     await api.contactsPage('s1', { after: 'c9', before: null, fromEnd: false, limit: 1000, cursorsOnly: true });
+    await api.contactsPage('s1', { after: null, before: null, fromEnd: false, limit: 200, offset: 500_000 });
     await api.demoLoad('demo', 20_000);
     expect(invoke.mock.calls).toEqual([
       ['stores_list', {}],
@@ -25,6 +26,10 @@ describe('api', () => {
       ['contacts_count', { storeId: 's1' }],
       ['contacts_page', { storeId: 's1', after: 'c9', before: null, fromEnd: false, limit: 200, cursorsOnly: false }],
       ['contacts_page', { storeId: 's1', after: 'c9', before: null, fromEnd: false, limit: 1000, cursorsOnly: true }],
+      [
+        'contacts_page',
+        { storeId: 's1', after: null, before: null, fromEnd: false, limit: 200, cursorsOnly: false, offset: 500_000 },
+      ],
       ['demo_load', { storeId: 'demo', rows: 20_000 }],
     ]);
   });

@@ -143,7 +143,7 @@ export interface Deleted {
   contacts: number;
 }
 
-/** Arguments of `contacts_page` (keyset pagination; there is no offset). */
+/** Arguments of `contacts_page` (keyset pagination). */
 export interface PageRequest {
   after: string | null;
   before: string | null;
@@ -151,6 +151,8 @@ export interface PageRequest {
   limit: number;
   /** Only the cursors and the number of rows (`skipped`): for walking past rows far off screen. */
   cursorsOnly?: boolean;
+  /** Start at this position of the unfiltered list instead of a cursor (one seek, no walk). */
+  offset?: number;
 }
 
 export interface ContactsPage {
@@ -227,6 +229,7 @@ export function contactsPage(storeId: string, req: PageRequest, query?: Contacts
     fromEnd: req.fromEnd,
     limit: req.limit,
     cursorsOnly: req.cursorsOnly === true,
+    ...(req.offset === undefined ? {} : { offset: req.offset }),
     ...(query === undefined ? {} : { sort: query.sort, filter: query.filter }),
   });
 }

@@ -106,6 +106,22 @@ describe('ContactsWindow', () => {
     expect(new Set(src.log.map((r) => JSON.stringify(r))).size).toBe(src.log.length);
   });
 
+  it('a seekable window reaches the middle with one seek, not a walk', async () => {
+    const { src, win } = setup(100_000, { seekable: true });
+    await show(win, 0);
+    src.log.length = 0;
+    await show(win, 30_000);
+    expectExact(win, src, 30_000 - 100, 30_000 + VISIBLE + 100);
+    expect(src.log[0]).toEqual({ after: null, before: null, fromEnd: false, limit: 200, offset: 30_000 });
+    expect(src.log.filter((r) => r.offset !== undefined)).toHaveLength(1);
+    expect(src.log.length).toBeLessThanOrEqual(3);
+    expect(src.log.every((r) => r.limit <= 200)).toBe(true);
+    // Near targets are still reached with cursors; scrolling on from there is seamless.
+    for (let start = 30_000; start <= 32_500; start += 13) await show(win, start);
+    expectExact(win, src, 30_000, 32_500 + VISIBLE);
+    expect(src.log.filter((r) => r.offset !== undefined)).toHaveLength(1);
+  });
+
   it('jumping to the middle walks forward with `after` in pages of 1000', async () => {
     const { src, win } = setup(100_000);
     await show(win, 0);

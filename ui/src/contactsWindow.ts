@@ -8,6 +8,8 @@ export interface KeysetRequest {
   limit: number;
   /** Set on pages that land entirely outside the rows kept: only their cursors are needed. */
   cursorsOnly?: boolean;
+  /** Start at this absolute index instead of a cursor (a seek; `seekable` windows only). */
+  offset?: number;
 }
 
 /** The keyset answer of `contacts_page`. */
@@ -35,6 +37,11 @@ export interface ContactsWindowOptions<R> {
   maxRows?: number;
   /** Rows are only stored when within this distance of the visible range. */
   retain?: number;
+  /** The source can start a page at an absolute index (`offset`): far targets are reached by one
+   * seek instead of a walk of cursor pages. */
+  seekable?: boolean;
+  /** A target at least this far from every known cursor is sought rather than walked to. */
+  seekFrom?: number;
   /** Delay between a range change and the first fetch it causes. */
   debounceMs?: number;
   /** Called once per failure streak with the rejection value. */
@@ -70,6 +77,8 @@ const DEFAULTS = {
   // them all), many enough to scroll back over a few screens without fetching.
   maxRows: 6_000,
   retain: 2_000,
+  // Two walk pages: nearer targets are reached by walking, which also leaves cursors behind.
+  seekFrom: 2_000,
   debounceMs: 40,
 };
 
@@ -83,6 +92,7 @@ export class ContactsWindow<R> {
   private readonly margin: number;
   private readonly maxRows: number;
   private readonly retain: number;
+  private readonly seekFrom: number;
   private readonly debounceMs: number;
   private readonly onError?: (err: unknown) => void;
   private readonly onMismatch?: () => void;
@@ -118,6 +128,7 @@ export class ContactsWindow<R> {
     this.margin = opts.margin ?? DEFAULTS.margin;
     this.maxRows = opts.maxRows ?? DEFAULTS.maxRows;
     this.retain = Math.max(opts.retain ?? DEFAULTS.retain, this.margin + this.pageSize);
+    this.seekFrom = opts.seekable === true ? (opts.seekFrom ?? DEFAULTS.seekFrom) : Infinity;
     this.debounceMs = opts.debounceMs ?? DEFAULTS.debounceMs;
     this.onError = opts.onError;
     this.onMismatch = opts.onMismatch;
@@ -236,6 +247,10 @@ export class ContactsWindow<R> {
           best = { direction: 'backward', anchor: index, cursor: b.before };
         }
       }
+    }
+    if (bestDist >= this.seekFrom) {
+      const req: KeysetRequest = { after: null, before: null, fromEnd: false, limit: this.pageSize, offset: target };
+      return { req, direction: 'forward', anchor: target, key: `seek:${target}:${this.pageSize}` };
     }
     const need = bestDist + 1;
     const limit =

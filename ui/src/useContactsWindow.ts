@@ -1,6 +1,7 @@
 // Owns the React binding of the contacts window cache: one window per store and count, re-rendering as pages arrive.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { contactsPage, toApiError, type ApiError, type ContactRow, type ContactsQuery } from './api';
+import { isUnfiltered } from './contactQuery';
 import { ContactsWindow } from './contactsWindow';
 
 const noSubscribe = () => () => {};
@@ -38,6 +39,8 @@ export function useContactsWindow(
     const w = new ContactsWindow<ContactRow>({
       count,
       fetchPage: (req) => contactsPage(storeId, req, q),
+      // The backend seeks a position of the plain list of fans only (no search, filter or users).
+      seekable: q === undefined || (isUnfiltered(q.filter) && q.filter.include_users !== true),
       onError: (err) => handlersRef.current.onError(toApiError(err)),
       onMismatch: () => handlersRef.current.onMismatch(),
     });

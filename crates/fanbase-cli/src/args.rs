@@ -141,6 +141,9 @@ pub enum ContactsCommand {
         limit: u32,
         #[arg(long)]
         after: Option<String>,
+        /// Start at this position of the unfiltered list (0 = the first fan) instead of a cursor.
+        #[arg(long, conflicts_with = "after")]
+        offset: Option<u64>,
         #[command(flatten)]
         filter: crate::filter_args::FilterArgs,
         #[arg(long)]

@@ -15,11 +15,11 @@ pub async fn list(
     store: &str,
     sort: &str,
     limit: u32,
-    after: Option<String>,
+    (after, offset): (Option<String>, Option<u64>),
     filter: &FilterArgs,
     json: bool,
 ) -> Result<(), Failure> {
-    let req = PageRequest { sort: crate::args::parse_sort(sort)?, after, limit, ..Default::default() };
+    let req = PageRequest { sort: crate::args::parse_sort(sort)?, after, offset, limit, ..Default::default() };
     let page = contacts::page_matching(db, store, &filter.resolve(db, store).await?, &req).await?;
     let value = serde_json::json!({ "rows": page.rows, "next": page.next });
     print_json_or(json, &value, || {

@@ -75,8 +75,8 @@ async fn dispatch(db: &Db, command: Command) -> Result<(), Failure> {
         Command::Contacts { command: ContactsCommand::Count { store, json, filter } } => {
             contacts_cmd::count(db, &store, &filter, json).await
         }
-        Command::Contacts { command: ContactsCommand::List { store, sort, limit, after, filter, json } } => {
-            contacts_cmd::list(db, &store, &sort, limit, after, &filter, json).await
+        Command::Contacts { command: ContactsCommand::List { store, sort, limit, after, offset, filter, json } } => {
+            contacts_cmd::list(db, &store, &sort, limit, (after, offset), &filter, json).await
         }
         Command::Contacts { command: ContactsCommand::Set(args) } => contacts_cmd::set(db, args).await,
         Command::Contacts { command: ContactsCommand::Conversion { store, json } } => {

@@ -91,6 +91,18 @@ fn list_searches_sorts_filters_and_pages_with_cursors() {
         json(&db, &["contacts", "count", "--store", "s1", "--search", "'; DROP TABLE customers; --", "--json"]);
     assert_eq!(hostile["count"], 0, "a hostile search is only text");
     assert_eq!(json(&db, &["contacts", "count", "--store", "s1", "--json"])["count"], 3000);
+
+    // --offset starts at a position of the unfiltered list, and its cursor goes on from there.
+    let emails = |v: &Value| v["rows"].as_array().unwrap().iter().map(|r| r["email"].clone()).collect::<Vec<_>>();
+    let by_score = ["contacts", "list", "--store", "s1", "--sort", "score:desc", "--json"];
+    let top = json(&db, &[&by_score[..], &["--limit", "40"]].concat());
+    let at = json(&db, &[&by_score[..], &["--offset", "25", "--limit", "10"]].concat());
+    assert_eq!(emails(&at), emails(&top)[25..35], "the page at offset 25 is the 26th to 35th fan");
+    let next = at["next"].as_str().unwrap();
+    let on = json(&db, &[&by_score[..], &["--after", next, "--limit", "5"]].concat());
+    assert_eq!(emails(&on), emails(&top)[35..40]);
+    let (ok, _, err) = fanbase(&db, &[&by_score[..], &["--offset", "5", "--search", "maria"]].concat());
+    assert!(!ok && err.contains("unfiltered"), "a search pages with cursors: {err}");
 }
 
 #[test]

@@ -56,8 +56,46 @@ async fn forward_and_backward_pages_cover_every_fan_once_under_every_sort() {
                 }
             }
             assert_eq!(backward, forward, "{sort:?}: paging back from the end gives the same order");
+
+            // A seek to a position lands exactly where walking arrives, and its cursors go on.
+            let ids = |page: &contacts::Page| page.rows.iter().map(|r| r.id).collect::<Vec<_>>();
+            let slice = |from: usize, n: usize| forward.iter().skip(from).take(n).copied().collect::<Vec<_>>();
+            for offset in [0usize, 1, 99, 100, 617, 1_233, 1_234, 1_300] {
+                let at = PageRequest { sort, limit: 37, offset: Some(offset as u64), ..Default::default() };
+                let page = contacts::page(&db, "s1", &at).await.unwrap();
+                assert_eq!(ids(&page), slice(offset, 37), "{sort:?}: the page at offset {offset}");
+                assert_eq!(page.prev.is_some(), (1..=1_234).contains(&offset), "{sort:?}: prev at offset {offset}");
+                assert_eq!(page.next.is_some(), offset + 37 < 1_234, "{sort:?}: next at offset {offset}");
+                if let Some(next) = page.next.clone() {
+                    let req = PageRequest { sort, limit: 37, after: Some(next), ..Default::default() };
+                    let after = contacts::page(&db, "s1", &req).await.unwrap();
+                    assert_eq!(ids(&after), slice(offset + 37, 37), "{sort:?}: the page after offset {offset}");
+                }
+                if let Some(prev) = page.prev.clone().filter(|_| offset >= 5 && !page.rows.is_empty()) {
+                    let req = PageRequest { sort, limit: 5, before: Some(prev), ..Default::default() };
+                    let before = contacts::page(&db, "s1", &req).await.unwrap();
+                    assert_eq!(ids(&before), slice(offset - 5, 5), "{sort:?}: the page before offset {offset}");
+                }
+                let bare = contacts::page(&db, "s1", &PageRequest { cursors_only: true, ..at }).await.unwrap();
+                assert_eq!(bare.skipped, Some(slice(offset, 37).len()), "{sort:?}: cursors only at offset {offset}");
+                assert_eq!((bare.next, bare.prev.is_some()), (page.next.clone(), page.prev.is_some()));
+            }
         }
     }
+}
+
+#[tokio::test]
+async fn an_offset_is_for_the_unfiltered_list_without_a_cursor() {
+    let (_dir, db) = seeded(50).await;
+    let at = PageRequest { limit: 5, offset: Some(10), ..Default::default() };
+    let searched = contacts::ContactFilter { search: Some("a".into()), ..Default::default() };
+    let err = contacts::page_matching(&db, "s1", &searched, &at).await.unwrap_err();
+    assert!(err.to_string().contains("unfiltered"), "a search pages with cursors: {err}");
+    let unified = contacts::ContactFilter { include_users: true, ..Default::default() };
+    assert!(contacts::page_matching(&db, "s1", &unified, &at).await.is_err(), "so does the unified view");
+    let first = contacts::page(&db, "s1", &PageRequest { limit: 5, ..Default::default() }).await.unwrap();
+    let both = PageRequest { after: first.next, ..at };
+    assert!(contacts::page(&db, "s1", &both).await.is_err(), "an offset and a cursor together are refused");
 }
 
 #[tokio::test]

@@ -41,6 +41,7 @@ pub async fn contacts_page(
     sort: Option<Sort>,
     filter: Option<ViewFilter>,
     cursors_only: Option<bool>,
+    offset: Option<u64>,
 ) -> IpcResult<Page> {
     let req = PageRequest {
         sort: sort.unwrap_or_default(),
@@ -49,6 +50,7 @@ pub async fn contacts_page(
         from_end: from_end.unwrap_or(false),
         limit,
         cursors_only: cursors_only.unwrap_or(false),
+        offset,
     };
     let filter = filter.unwrap_or_default().resolve(&db, &store_id).await?;
     Ok(contacts::page_matching(&db, &store_id, &filter, &req).await?)

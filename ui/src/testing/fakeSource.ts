@@ -78,7 +78,10 @@ export class FakeSource {
     if (req.limit < 1 || req.limit > 1000) throw { code: 'invalid_limit', message: 'bad limit' };
     let start: number;
     let end: number;
-    if (req.after !== null) {
+    if (req.offset !== undefined) {
+      start = Math.min(req.offset, this.data.length);
+      end = Math.min(this.data.length, start + req.limit);
+    } else if (req.after !== null) {
       start = this.upperBound(req.after);
       end = Math.min(this.data.length, start + req.limit);
     } else if (req.before !== null) {
