@@ -80,8 +80,34 @@ async fn a_csv_import_updates_fields_once_and_scores_the_contacts() {
     assert_eq!((cy.total_spent_cents, cy.kind.as_str()), (2000, "subscription"), "a subscriber stays one: {cy:?}");
     assert_eq!(cy.status, "complained", "a complaint outranks a bounce");
 
+    // The platform never saw these events: their effects wait in the outbox to be pushed, or the
+    // next pull of these contacts would undo them (an unsubscribe included).
+    let pushed: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT email, set_fields, origin FROM outbox WHERE store_pk = (SELECT pk FROM stores WHERE id = 's1')
+         ORDER BY email",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let set = |i: usize| serde_json::from_str::<serde_json::Value>(&pushed[i].1).unwrap();
+    assert_eq!(pushed.len(), 3, "one change per contact whose fields the events changed: {pushed:?}");
+    assert!(pushed.iter().all(|(_, _, origin)| origin == "import"), "{pushed:?}");
+    assert_eq!(
+        set(0),
+        serde_json::json!({"clicksLinks": true, "lastOpenDate": NOW - DAY}),
+        "ana: the click, and the newer open (she had opened before)"
+    );
+    assert_eq!(
+        set(1),
+        serde_json::json!({"status": "unsubscribed", "type": "paying", "totalSpent": 49.99}),
+        "bo: the unsubscribe and the purchase, in dollars"
+    );
+    assert_eq!(set(2), serde_json::json!({"status": "complained", "totalSpent": 20.0}), "cy");
+
     let again = engagement::import_csv(&db, "s1", &path, NOW).await.unwrap();
     assert_eq!((again.new, again.duplicates, again.applied.events), (0, 8, 0), "re-importing adds nothing: {again:?}");
+    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(outbox, 3, "a re-import records no new change");
     assert_eq!(state(&db, "bo@x.com").await.total_spent_cents, 4999, "a re-import never counts a purchase twice");
 
     // The unmatched event is applied once its contact exists.
@@ -138,4 +164,6 @@ async fn sync_events_are_applied_by_apply_pending_without_counting_pulled_purcha
     );
     let twice = engagement::apply_pending(&db, "s1", NOW).await.unwrap();
     assert_eq!(twice.events, 0, "an event is applied once");
+    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(outbox, 0, "events from the platform are in its record already: nothing to push");
 }

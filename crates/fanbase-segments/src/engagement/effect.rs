@@ -2,6 +2,8 @@
 //! Order-independent: opens and clicks only turn on, the last open only moves later, the status
 //! only gets stronger (active < bounced < unsubscribed < complained), a purchase adds its amount.
 
+use serde_json::{json, Map, Value};
+
 use super::{EventKind, Origin};
 
 /// The fields of a contact that events change.
@@ -75,6 +77,35 @@ pub fn after(state: &ContactState, events: &[Happening]) -> ContactState {
     next
 }
 
+/// What the imported (CSV) events among `events` changed, as a platform Change's `set` (contract
+/// names and units) holding the values of `result` (the state after all `events`). The platform
+/// never saw those events, so their effects are local edits to push; events that came from the
+/// platform are in its record already.
+pub fn imported_changes(state: &ContactState, events: &[Happening], result: &ContactState) -> Map<String, Value> {
+    let imported: Vec<Happening> = events.iter().copied().filter(|e| e.origin == Origin::Import).collect();
+    let by_import = after(state, &imported);
+    let mut set = Map::new();
+    if by_import.status != state.status {
+        set.insert("status".into(), json!(result.status));
+    }
+    if by_import.opens_email != state.opens_email {
+        set.insert("opensEmail".into(), json!(result.opens_email));
+    }
+    if by_import.clicks_links != state.clicks_links {
+        set.insert("clicksLinks".into(), json!(result.clicks_links));
+    }
+    if by_import.last_open_date != state.last_open_date {
+        set.insert("lastOpenDate".into(), json!(result.last_open_date));
+    }
+    if by_import.total_spent_cents != state.total_spent_cents {
+        set.insert("totalSpent".into(), json!(result.total_spent_cents as f64 / 100.0));
+    }
+    if by_import.kind != state.kind {
+        set.insert("type".into(), json!(result.kind));
+    }
+    set
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +164,22 @@ mod tests {
         assert_eq!(after(&synced, &[new]).total_spent_cents, 4900, "a purchase after the last pull is added");
         let imported = Happening { origin: Origin::Import, ..old };
         assert_eq!(after(&synced, &[imported]).total_spent_cents, 4900, "imported purchases always add");
+    }
+
+    #[test]
+    fn only_what_imported_events_changed_is_pushed() {
+        let pulled = Happening { kind: EventKind::Click, at: 5, amount_cents: 0, origin: Origin::Sync };
+        let events = [ev(EventKind::Unsubscribe, 10, 0), ev(EventKind::Open, 20, 0), pulled];
+        let result = after(&lead(), &events);
+        let set = imported_changes(&lead(), &events, &result);
+        assert_eq!(
+            Value::Object(set),
+            json!({"status": "unsubscribed", "opensEmail": true, "lastOpenDate": 20}),
+            "the click came from the platform: it is not pushed back"
+        );
+        let bought = [ev(EventKind::Purchase, 30, 4950)];
+        let set = imported_changes(&lead(), &bought, &after(&lead(), &bought));
+        assert_eq!(Value::Object(set), json!({"type": "paying", "totalSpent": 49.5}), "money in dollars");
+        assert!(imported_changes(&lead(), &[pulled], &after(&lead(), &[pulled])).is_empty());
     }
 }

@@ -8,7 +8,7 @@ pub mod effect;
 use std::collections::BTreeMap;
 
 use fanbase_core::text::normalize_email;
-use fanbase_core::{stores, Db};
+use fanbase_core::{contacts, stores, Db};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
@@ -225,6 +225,12 @@ async fn apply_to_contact(conn: &mut SqliteConnection, id: i64, happenings: &[Ha
     .bind(id)
     .execute(&mut *conn)
     .await?;
+    // What imported events changed is a local edit the platform has not seen: record it for sync,
+    // or the next pull of this contact would undo it (an unsubscribe included).
+    let set = effect::imported_changes(&before, happenings, &after);
+    if !set.is_empty() {
+        contacts::record_set_raw(conn, id, &set, contacts::Origin::Import, now).await?;
+    }
     Ok(())
 }
 
