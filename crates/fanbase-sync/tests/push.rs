@@ -1,6 +1,7 @@
 //! Push against the emulator over real HTTP: 10,000 edits under injected 500s, 429s and dropped
 //! connections applied exactly once, conflicts resolved both ways, imported contacts pushed as
-//! creates across a restart, a token expiring mid-sync, and refusals.
+//! creates across a restart, a token expiring mid-sync, refusals, and what an engagement CSV
+//! changed.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::time::Instant;
 
 use common::*;
 use fanbase_core::Db;
-use fanbase_emulator::{Rule, WebEdit};
+use fanbase_emulator::{Rule, Status, WebEdit};
 use fanbase_sync::conflicts::{self, Keep};
 use fanbase_sync::wire::PaginationOpts;
 use fanbase_sync::{Cancel, Error, Phase, Progress};
@@ -265,4 +266,33 @@ async fn repeated_edits_merge_and_local_deletes_reach_the_platform() {
     let again = sync(&w.db, &c, None).await.unwrap();
     assert_eq!(again.pulled, 0, "the platform's copy of the deleted contact does not come back");
     assert_eq!(scalar(&w.db, &format!("SELECT COUNT(*) FROM customers WHERE remote_id = '{}'", b.id)).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_imported_unsubscribe_reaches_the_platform_and_survives_the_next_pull() {
+    let w = world(1, 20, 0).await;
+    let store = w.emulator.creator_store_id().to_string();
+    let c = client(&w.emulator, w.emulator.creator_token());
+    sync(&w.db, &c, None).await.unwrap();
+    let fan = w.emulator.state().customers(&store).into_iter().find(|x| x.status == Status::Active).unwrap();
+
+    // An email provider's export says the fan unsubscribed; meanwhile the fan is renamed on the web.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.csv");
+    std::fs::write(&path, format!("email,kind,at\n{},unsubscribe,{NOW}\n", fan.email)).unwrap();
+    fanbase_segments::engagement::import_csv(&w.db, &store, &path, NOW).await.unwrap();
+    let web = WebEdit { set: json!({"name": "Renamed On Web"}).as_object().unwrap().clone(), ..WebEdit::default() };
+    w.emulator.state().web_edit(&store, &fan.email, web).unwrap();
+    sync(&w.db, &c, None).await.unwrap();
+
+    let (status, name): (String, String) = sqlx::query_as("SELECT status, name FROM customers WHERE remote_id = ?")
+        .bind(&fan.id)
+        .fetch_one(w.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "unsubscribed", "the pull of the renamed fan must not re-subscribe them");
+    assert_eq!(name, "Renamed On Web", "the web's own edit comes down");
+    let platform = w.emulator.state().customer(&fan.id).unwrap();
+    assert_eq!(platform.status, Status::Unsubscribed, "the platform learns of the unsubscribe");
+    assert_eq!(scalar(&w.db, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'").await, 0, "nothing left to push");
 }
