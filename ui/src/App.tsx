@@ -32,6 +32,8 @@ export function App() {
   const [sampleBusy, setSampleBusy] = useState(false);
   /** Bumped after each import: the contacts view is built again on the new data. */
   const [importGen, setImportGen] = useState(0);
+  /** Bumped when a sync pulled data: the view reloads its rows and counts but keeps its state. */
+  const [syncGen, setSyncGen] = useState(0);
   const [area, setArea] = useState<Area>('contacts');
   /** A saved segment opened from the segments area: the contacts table shows only its fans. */
   const [segmentFilter, setSegmentFilter] = useState<string | null>(null);
@@ -97,11 +99,13 @@ export function App() {
 
   const onDataChanged = useCallback(() => setCountReload((n) => n + 1), []);
 
-  /** A sync pulled data or a sign-in added the account's stores: reload the stores and the view. */
+  /** A sync pulled data or a sign-in added the account's stores: reload the stores and the view's
+   * data, keeping its search, filters, sort, selection and open drawer (a background sync must not
+   * reset what the user is doing). */
   const onSynced = useCallback(() => {
     void refreshStores();
     setCountReload((n) => n + 1);
-    setImportGen((n) => n + 1);
+    setSyncGen((n) => n + 1);
     setSessionGen((n) => n + 1);
   }, [refreshStores]);
 
@@ -189,6 +193,7 @@ export function App() {
       <ContactsView
         key={`${selected.id}:${importGen}`}
         storeId={selected.id}
+        dataVersion={syncGen}
         onError={setError}
         onDataChanged={onDataChanged}
         segment={segmentFilter}

@@ -97,6 +97,18 @@ describe('ContactDrawer', () => {
     expect(screen.queryByTestId('pending-sync')).toBeNull();
   });
 
+  it('reads the contact again, in place, when a sync changed the data', async () => {
+    const props = { storeId: 's1', row, onClose: () => {}, onChanged: vi.fn(), onError: vi.fn() };
+    const { rerender } = render(<ContactDrawer {...props} reloadKey={0} />);
+    await waitFor(() => expect((screen.getByTestId('field-score') as HTMLInputElement).value).toBe('70'));
+    (db.contact as Contact).score = 85;
+    rerender(<ContactDrawer {...props} reloadKey={0} />);
+    expect((screen.getByTestId('field-score') as HTMLInputElement).value, 'no reload without a new key').toBe('70');
+    rerender(<ContactDrawer {...props} reloadKey={1} />);
+    await waitFor(() => expect((screen.getByTestId('field-score') as HTMLInputElement).value).toBe('85'));
+    expect(screen.getByTestId('contact-drawer')).toBeTruthy();
+  });
+
   it('saves an edited field on Enter with its snake_case name and marks the fan pending sync', async () => {
     const { onChanged } = renderDrawer();
     const daw = (await screen.findByTestId('field-daw')) as HTMLInputElement;

@@ -1,5 +1,5 @@
 // Owns the contact drawer: every field of one fan, custom fields, tags, engagement and spent, editable in place; edits are saved locally at once and marked pending sync.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   contactSetFields,
   contactShow,
@@ -23,6 +23,8 @@ export interface ContactDrawerProps {
   /** Something of this contact changed: the list, counts and tags need a refresh. */
   onChanged: () => void;
   onError: (err: ApiError) => void;
+  /** Changes when the data changed elsewhere (a sync): the contact is read again. */
+  reloadKey?: number;
 }
 
 const TEXT_FIELDS: [string, string][] = [
@@ -44,7 +46,7 @@ function formatDateTime(ms: number): string {
   return ms > 0 ? new Date(ms).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : '—';
 }
 
-export function ContactDrawer({ storeId, row, onClose, onChanged, onError }: ContactDrawerProps) {
+export function ContactDrawer({ storeId, row, onClose, onChanged, onError, reloadKey = 0 }: ContactDrawerProps) {
   const [contact, setContact] = useState<Contact | null | undefined>(undefined);
   const [email, setEmail] = useState(row.email);
   const [pending, setPending] = useState(0);
@@ -75,6 +77,14 @@ export function ContactDrawer({ storeId, row, onClose, onChanged, onError }: Con
     setContact(undefined);
     void load(email);
   }, [load, email, row.fan]);
+
+  // Read again in place (no loading state) when the data changed elsewhere.
+  const loadedFor = useRef(reloadKey);
+  useEffect(() => {
+    if (loadedFor.current === reloadKey) return;
+    loadedFor.current = reloadKey;
+    if (row.fan !== false) void load(email);
+  }, [reloadKey, load, email, row.fan]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -178,6 +178,30 @@ describe('ContactsView', () => {
     expect(screen.queryByTestId('contact-drawer')).toBeNull();
   });
 
+  it('a sync reloads counts and rows but keeps the search, the selection and the open drawer', async () => {
+    const onError = vi.fn();
+    const { rerender } = render(<ContactsView storeId="s1" onError={onError} dataVersion={0} />);
+    fireEvent.change(screen.getByTestId('search'), { target: { value: 'fan00001' } });
+    await waitFor(() => expect(screen.getByTestId('match-count').getAttribute('data-count')).toBe('10'));
+    const rows = await screen.findAllByTestId('contact-row');
+    fireEvent.mouseDown(rows[1]);
+    fireEvent.mouseDown(rows[2], { shiftKey: true });
+    expect(screen.getByTestId('selection-bar').getAttribute('data-count')).toBe('2');
+    fireEvent.keyDown(screen.getByTestId('contacts-scroll'), { key: 'Enter' });
+    const email = (await screen.findByTestId('contact-drawer')).getAttribute('data-email');
+    const counted = calls.count.mock.calls.length;
+    const paged = calls.page.mock.calls.length;
+
+    rerender(<ContactsView storeId="s1" onError={onError} dataVersion={1} />);
+    await waitFor(() => expect(calls.count.mock.calls.length).toBeGreaterThan(counted));
+    expect(calls.count).toHaveBeenLastCalledWith({ search: 'fan00001' });
+    await waitFor(() => expect(calls.page.mock.calls.length).toBeGreaterThan(paged));
+    expect((screen.getByTestId('search') as HTMLInputElement).value).toBe('fan00001');
+    expect(screen.getByTestId('contact-drawer').getAttribute('data-email')).toBe(email);
+    await waitFor(() => expect(screen.getByTestId('match-count').getAttribute('data-count')).toBe('10'));
+    expect(screen.getByTestId('selection-bar').getAttribute('data-count')).toBe('2');
+  });
+
   it('deletes a tag after confirmation and offers undo', async () => {
     renderView();
     const item = await screen.findByTestId('tag-item');

@@ -49,6 +49,9 @@ export interface ContactsViewProps {
   /** A saved segment the table is restricted to (shown as a removable chip). */
   segment?: string | null;
   onClearSegment?: () => void;
+  /** Changes when the data changed elsewhere (a sync): rows, counts, tags and the open drawer are
+   * read again; search, filters, sort and selection stay. */
+  dataVersion?: number;
 }
 
 interface Notice {
@@ -60,7 +63,14 @@ function plural(n: number, one: string, many: string): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
-export function ContactsView({ storeId, onError, onDataChanged, segment = null, onClearSegment }: ContactsViewProps) {
+export function ContactsView({
+  storeId,
+  onError,
+  onDataChanged,
+  segment = null,
+  onClearSegment,
+  dataVersion = 0,
+}: ContactsViewProps) {
   const [searchText, setSearchText] = useState('');
   const search = useDebounced(searchText, SEARCH_DEBOUNCE_MS);
   const [filters, setFilters] = useState<FilterState>(EMPTY_FILTERS);
@@ -88,7 +98,7 @@ export function ContactsView({ storeId, onError, onDataChanged, segment = null, 
   const queryKey = JSON.stringify(query);
 
   // ----- exact count of the current search + filter --------------------
-  const countKey = `${storeId}\u0000${filterKey}\u0000${dataGen}`;
+  const countKey = `${storeId}\u0000${filterKey}\u0000${dataGen}\u0000${dataVersion}`;
   const [counted, setCounted] = useState<{ key: string; count: number } | null>(null);
   useEffect(() => {
     let cancelled = false;
@@ -110,7 +120,7 @@ export function ContactsView({ storeId, onError, onDataChanged, segment = null, 
     return () => {
       cancelled = true;
     };
-  }, [storeId, dataGen, report]);
+  }, [storeId, dataGen, dataVersion, report]);
 
   // ----- rows -------------------------------------------------------------
   const onMismatch = useCallback(() => {
@@ -331,6 +341,7 @@ export function ContactsView({ storeId, onError, onDataChanged, segment = null, 
           key={openRow.id}
           storeId={storeId}
           row={openRow}
+          reloadKey={dataVersion}
           onClose={() => setOpenRow(null)}
           onChanged={changed}
           onError={onError}
