@@ -1,17 +1,19 @@
 //! Applying parsed rows inside the import's transaction, in batches: rows with the same email are
 //! folded together, existing contacts are looked up by (store, email) many at a time, and every
-//! write is a multi-row statement. Every row is counted exactly once.
+//! write is a multi-row statement. Every row is counted exactly once. What the import changes on
+//! contacts that existed goes to the sync outbox (created contacts go up as creates).
 
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
+use fanbase_core::contacts::{record_changes_raw, FieldChange, Origin};
 use fanbase_core::text::normalize_tag;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sqlx::{QueryBuilder, Row as _, Sqlite, SqliteConnection};
 
-use crate::field::{Kind, Val, FIELDS};
+use crate::field::{Kind, Val, Values, FIELDS};
 use crate::merge::{self, Fields, OnExisting, Rule};
 use crate::parse::Item;
 use crate::record::{Candidate, Rejection};
@@ -185,6 +187,7 @@ impl Loader {
         let mut inserts: Vec<NewContact> = Vec::new();
         let mut updates: Vec<(i64, Fields)> = Vec::new();
         let mut links: Vec<(i64, i64)> = Vec::new();
+        let mut changes: Vec<FieldChange> = Vec::new();
         for g in groups {
             let mut tag_ids: Vec<i64> = g.cand.tags.iter().map(|t| self.tag_ids[&normalize_tag(t)]).collect();
             tag_ids.extend(&self.extra_tag_ids);
@@ -219,10 +222,18 @@ impl Loader {
                     }
                 }
             };
+            let before = (!created).then(|| stored.fields.values.clone());
             let fields_changed = merge::apply(&mut stored.fields, &g.cand, rule, &mut mask);
             let new_links: Vec<i64> = tag_ids.into_iter().filter(|t| !stored.tag_ids.contains(t)).collect();
             let changed = fields_changed || !new_links.is_empty();
             links.extend(new_links.iter().map(|t| (id, *t)));
+            if let Some(before) = before.filter(|_| changed) {
+                // A contact that existed: the platform learns of the change through the outbox.
+                let change = self.field_change(id, &before, &stored.fields.values, &g.cand.tags, &new_links);
+                if !change.set.is_empty() || !change.add_tags.is_empty() {
+                    changes.push(change);
+                }
+            }
             if changed {
                 updates.push((id, stored.fields));
             }
@@ -249,7 +260,30 @@ impl Loader {
         self.insert_contacts(conn, inserts).await?;
         self.update_contacts(conn, updates).await?;
         insert_links(conn, &links).await?;
+        record_changes_raw(conn, &changes, Origin::Import, self.s.now).await?;
         Ok(())
+    }
+
+    /// What the import changed on a contact that existed, for sync: the platform's fields whose
+    /// value changed, and the tags it added (first spelling in the file, then `--tag`).
+    fn field_change(&self, id: i64, before: &Values, after: &Values, tags: &[String], added: &[i64]) -> FieldChange {
+        let mut set = Map::new();
+        for f in FIELDS {
+            let (old, new) = (&before[f.index()], &after[f.index()]);
+            if old != new {
+                if let Some((name, value)) = f.wire(new) {
+                    set.insert(name.to_string(), value);
+                }
+            }
+        }
+        let mut add_tags: Vec<String> = Vec::new();
+        for t in tags.iter().chain(&self.s.extra_tags) {
+            let tag_id = self.tag_ids[&normalize_tag(t)];
+            if added.contains(&tag_id) && !add_tags.iter().any(|a| normalize_tag(a) == normalize_tag(t)) {
+                add_tags.push(t.trim().to_string());
+            }
+        }
+        FieldChange { customer_id: id, set, add_tags }
     }
 
     /// Gives every tag in `tags` an id, creating the store's missing tags (first spelling kept).

@@ -55,6 +55,54 @@ async fn overwrite_replaces_with_non_blank_values_only() {
     assert_eq!((ben.phone.as_str(), ben.daw.as_str(), ben.last_name.as_str()), ("222", "Bitwig", "Berg"));
 }
 
+/// The outbox rows an import recorded: (email, set_fields, add_tags, origin), by email.
+async fn outbox(e: &Env) -> Vec<(String, serde_json::Value, serde_json::Value, String)> {
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT email, set_fields, add_tags, origin FROM outbox ORDER BY email, id")
+            .fetch_all(e.db.pool())
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(email, set, add, origin)| {
+            (email, serde_json::from_str(&set).unwrap(), serde_json::from_str(&add).unwrap(), origin)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn what_an_import_changes_on_existing_contacts_is_recorded_for_sync() {
+    let (e, _) = with_base(OnExisting::Overwrite).await;
+    let rows = outbox(&e).await;
+    assert_eq!(rows.len(), 2, "one change per existing contact that changed; none for created ones: {rows:?}");
+    let (email, set, add, origin) = &rows[0];
+    assert_eq!((email.as_str(), origin.as_str()), ("ana@example.com", "import"));
+    assert_eq!(
+        set,
+        &serde_json::json!({"name": "Anna", "phone": "999", "daw": "Ableton", "score": 20}),
+        "the platform's fields that changed, by their contract names (first name is local only; \
+         the status stays unsubscribed)"
+    );
+    assert_eq!(add, &serde_json::json!(["new"]), "the tag the contact did not have, as the file spells it");
+    let (email, set, add, _) = &rows[1];
+    assert_eq!(email, "ben@example.com");
+    assert_eq!((set, add), (&serde_json::json!({"name": "Berg"}), &serde_json::json!([])), "{set}");
+
+    // A suppression from the file goes up too, so that a later pull cannot undo it.
+    let r = import(&e.db, &write(&e, "unsub.csv", "email,status\nben@example.com,unsubscribed\n"), &Options::default())
+        .await;
+    assert_eq!(r.counts.updated, 1);
+    let rows = outbox(&e).await;
+    assert_eq!(
+        rows.last().map(|r| (r.0.as_str(), &r.1)),
+        Some(("ben@example.com", &serde_json::json!({"status": "unsubscribed"})))
+    );
+    let again =
+        import(&e.db, &write(&e, "unsub.csv", "email,status\nben@example.com,unsubscribed\n"), &Options::default())
+            .await;
+    assert_eq!(again.counts.unchanged, 1);
+    assert_eq!(outbox(&e).await.len(), rows.len(), "an import that changes nothing records nothing");
+}
+
 #[tokio::test]
 async fn skip_leaves_fields_alone_but_adds_tags() {
     let (e, r) = with_base(OnExisting::Skip).await;

@@ -1,7 +1,7 @@
 //! Push against the emulator over real HTTP: 10,000 edits under injected 500s, 429s and dropped
 //! connections applied exactly once, conflicts resolved both ways, imported contacts pushed as
-//! creates across a restart, a token expiring mid-sync, refusals, and what an engagement CSV
-//! changed.
+//! creates across a restart, a token expiring mid-sync, refusals, and what a contacts or an
+//! engagement CSV changed.
 
 mod common;
 
@@ -295,4 +295,37 @@ async fn an_imported_unsubscribe_reaches_the_platform_and_survives_the_next_pull
     let platform = w.emulator.state().customer(&fan.id).unwrap();
     assert_eq!(platform.status, Status::Unsubscribed, "the platform learns of the unsubscribe");
     assert_eq!(scalar(&w.db, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'").await, 0, "nothing left to push");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suppression_from_a_contacts_csv_reaches_the_platform_and_survives_the_next_pull() {
+    let w = world(1, 20, 0).await;
+    let store = w.emulator.creator_store_id().to_string();
+    let c = client(&w.emulator, w.emulator.creator_token());
+    sync(&w.db, &c, None).await.unwrap();
+    let fan = w.emulator.state().customers(&store).into_iter().find(|x| x.status == Status::Active).unwrap();
+
+    // A Mailchimp "unsubscribed" export is imported; meanwhile the fan is renamed on the web.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unsubscribed.csv");
+    std::fs::write(&path, format!("Email Address,UNSUB_TIME,TAGS\n{},2025-01-02 03:04:05,churned\n", fan.email))
+        .unwrap();
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let opts = fanbase_import::Options::default();
+    let r = fanbase_import::run(&w.db, &store, &path, &opts, |_| {}, &never, NOW).await.unwrap();
+    assert_eq!(r.counts.updated, 1, "{r:?}");
+    let web = WebEdit { set: json!({"name": "Renamed On Web"}).as_object().unwrap().clone(), ..WebEdit::default() };
+    w.emulator.state().web_edit(&store, &fan.email, web).unwrap();
+    sync(&w.db, &c, None).await.unwrap();
+
+    let (status, name): (String, String) = sqlx::query_as("SELECT status, name FROM customers WHERE remote_id = ?")
+        .bind(&fan.id)
+        .fetch_one(w.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "unsubscribed", "the pull of the renamed fan must not re-subscribe them");
+    assert_eq!(name, "Renamed On Web");
+    let platform = w.emulator.state().customer(&fan.id).unwrap();
+    assert_eq!(platform.status, Status::Unsubscribed, "the platform learns of the suppression");
+    assert!(platform.tags.iter().any(|t| t == "churned"), "and of the tag: {:?}", platform.tags);
 }

@@ -52,6 +52,50 @@ pub async fn record_set_raw(
     Ok(change_id)
 }
 
+/// One contact's edit for [`record_changes_raw`]: platform field names and values, and tags added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    pub customer_id: i64,
+    pub set: Map<String, Value>,
+    pub add_tags: Vec<String>,
+}
+
+/// Records many contacts' edits, one outbox row each, a few thousand per statement (an import's
+/// updates of contacts that exist).
+pub async fn record_changes_raw(
+    conn: &mut SqliteConnection,
+    changes: &[FieldChange],
+    origin: Origin,
+    now: i64,
+) -> Result<()> {
+    for chunk in changes.chunks(5_000) {
+        let rows: Vec<Value> = chunk
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "change_id": Uuid::new_v4().to_string(),
+                    "id": c.customer_id,
+                    "set": c.set,
+                    "add": c.add_tags,
+                })
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO outbox (change_id, store_pk, customer_id, email, base_updated_at, set_fields, add_tags,
+                                 origin, created_at)
+             SELECT j.value ->> 'change_id', c.store_pk, c.id, c.email, c.remote_updated_at,
+                    j.value -> 'set', j.value -> 'add', ?, ?
+             FROM json_each(?) AS j JOIN customers c ON c.id = j.value ->> 'id' ORDER BY j.key",
+        )
+        .bind(origin.as_str())
+        .bind(now)
+        .bind(Value::Array(rows).to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Empties (creating if needed) the connection's target table `temp.edit_targets`. The caller
 /// then fills it with one `INSERT INTO temp.edit_targets (customer_id) SELECT ...`.
 pub(crate) async fn clear_targets_raw(conn: &mut SqliteConnection) -> Result<()> {
