@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use common::*;
 use fanbase_core::Db;
-use fanbase_emulator::{Rule, Status, WebEdit};
+use fanbase_emulator::{Customer, Rule, Status, WebEdit};
 use fanbase_sync::conflicts::{self, Keep};
 use fanbase_sync::wire::PaginationOpts;
 use fanbase_sync::{Cancel, Error, Phase, Progress};
@@ -268,19 +268,23 @@ async fn repeated_edits_merge_and_local_deletes_reach_the_platform() {
     assert_eq!(scalar(&w.db, &format!("SELECT COUNT(*) FROM customers WHERE remote_id = '{}'", b.id)).await, 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_imported_unsubscribe_reaches_the_platform_and_survives_the_next_pull() {
+/// What a CSV import does to a synced fan whom the web renames meanwhile: `csv` makes the file for
+/// the fan's email, `import` imports it into the store. Syncs after both; returns the platform's
+/// record of the fan, after asserting that the fan stays unsubscribed locally and took the rename.
+async fn unsubscribed_by_a_csv_while_renamed_on_the_web<F>(csv: fn(&str) -> String, import: F) -> Customer
+where
+    F: AsyncFnOnce(&Db, &str, &std::path::Path),
+{
     let w = world(1, 20, 0).await;
     let store = w.emulator.creator_store_id().to_string();
     let c = client(&w.emulator, w.emulator.creator_token());
     sync(&w.db, &c, None).await.unwrap();
     let fan = w.emulator.state().customers(&store).into_iter().find(|x| x.status == Status::Active).unwrap();
 
-    // An email provider's export says the fan unsubscribed; meanwhile the fan is renamed on the web.
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("events.csv");
-    std::fs::write(&path, format!("email,kind,at\n{},unsubscribe,{NOW}\n", fan.email)).unwrap();
-    fanbase_segments::engagement::import_csv(&w.db, &store, &path, NOW).await.unwrap();
+    let path = dir.path().join("export.csv");
+    std::fs::write(&path, csv(&fan.email)).unwrap();
+    import(&w.db, &store, &path).await;
     let web = WebEdit { set: json!({"name": "Renamed On Web"}).as_object().unwrap().clone(), ..WebEdit::default() };
     w.emulator.state().web_edit(&store, &fan.email, web).unwrap();
     sync(&w.db, &c, None).await.unwrap();
@@ -292,40 +296,36 @@ async fn an_imported_unsubscribe_reaches_the_platform_and_survives_the_next_pull
         .unwrap();
     assert_eq!(status, "unsubscribed", "the pull of the renamed fan must not re-subscribe them");
     assert_eq!(name, "Renamed On Web", "the web's own edit comes down");
-    let platform = w.emulator.state().customer(&fan.id).unwrap();
-    assert_eq!(platform.status, Status::Unsubscribed, "the platform learns of the unsubscribe");
     assert_eq!(scalar(&w.db, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'").await, 0, "nothing left to push");
+    w.emulator.state().customer(&fan.id).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_imported_unsubscribe_reaches_the_platform_and_survives_the_next_pull() {
+    // An email provider's export of engagement events.
+    let platform = unsubscribed_by_a_csv_while_renamed_on_the_web(
+        |email| format!("email,kind,at\n{email},unsubscribe,{NOW}\n"),
+        async |db, store, path| {
+            fanbase_segments::engagement::import_csv(db, store, path, NOW).await.unwrap();
+        },
+    )
+    .await;
+    assert_eq!(platform.status, Status::Unsubscribed, "the platform learns of the unsubscribe");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_suppression_from_a_contacts_csv_reaches_the_platform_and_survives_the_next_pull() {
-    let w = world(1, 20, 0).await;
-    let store = w.emulator.creator_store_id().to_string();
-    let c = client(&w.emulator, w.emulator.creator_token());
-    sync(&w.db, &c, None).await.unwrap();
-    let fan = w.emulator.state().customers(&store).into_iter().find(|x| x.status == Status::Active).unwrap();
-
-    // A Mailchimp "unsubscribed" export is imported; meanwhile the fan is renamed on the web.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("unsubscribed.csv");
-    std::fs::write(&path, format!("Email Address,UNSUB_TIME,TAGS\n{},2025-01-02 03:04:05,churned\n", fan.email))
-        .unwrap();
-    let never = std::sync::atomic::AtomicBool::new(false);
-    let opts = fanbase_import::Options::default();
-    let r = fanbase_import::run(&w.db, &store, &path, &opts, |_| {}, &never, NOW).await.unwrap();
-    assert_eq!(r.counts.updated, 1, "{r:?}");
-    let web = WebEdit { set: json!({"name": "Renamed On Web"}).as_object().unwrap().clone(), ..WebEdit::default() };
-    w.emulator.state().web_edit(&store, &fan.email, web).unwrap();
-    sync(&w.db, &c, None).await.unwrap();
-
-    let (status, name): (String, String) = sqlx::query_as("SELECT status, name FROM customers WHERE remote_id = ?")
-        .bind(&fan.id)
-        .fetch_one(w.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(status, "unsubscribed", "the pull of the renamed fan must not re-subscribe them");
-    assert_eq!(name, "Renamed On Web");
-    let platform = w.emulator.state().customer(&fan.id).unwrap();
+    // A Mailchimp "unsubscribed" export.
+    let platform = unsubscribed_by_a_csv_while_renamed_on_the_web(
+        |email| format!("Email Address,UNSUB_TIME,TAGS\n{email},2025-01-02 03:04:05,churned\n"),
+        async |db, store, path| {
+            let never = std::sync::atomic::AtomicBool::new(false);
+            let opts = fanbase_import::Options::default();
+            let r = fanbase_import::run(db, store, path, &opts, |_| {}, &never, NOW).await.unwrap();
+            assert_eq!(r.counts.updated, 1, "{r:?}");
+        },
+    )
+    .await;
     assert_eq!(platform.status, Status::Unsubscribed, "the platform learns of the suppression");
     assert!(platform.tags.iter().any(|t| t == "churned"), "and of the tag: {:?}", platform.tags);
 }
