@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use sqlx::{QueryBuilder, Row as _, Sqlite, SqliteConnection};
 
 use crate::field::{Kind, Val, Values, FIELDS};
-use crate::merge::{self, Fields, OnExisting, Rule};
+use crate::merge::{self, Changed, Fields, OnExisting, Rule};
 use crate::parse::Item;
 use crate::record::{Candidate, Rejection};
 use crate::Result;
@@ -222,14 +222,13 @@ impl Loader {
                     }
                 }
             };
-            let before = (!created).then(|| stored.fields.values.clone());
             let fields_changed = merge::apply(&mut stored.fields, &g.cand, rule, &mut mask);
             let new_links: Vec<i64> = tag_ids.into_iter().filter(|t| !stored.tag_ids.contains(t)).collect();
-            let changed = fields_changed || !new_links.is_empty();
+            let changed = fields_changed.any() || !new_links.is_empty();
             links.extend(new_links.iter().map(|t| (id, *t)));
-            if let Some(before) = before.filter(|_| changed) {
+            if changed && !created {
                 // A contact that existed: the platform learns of the change through the outbox.
-                let change = self.field_change(id, &before, &stored.fields.values, &g.cand.tags, &new_links);
+                let change = self.field_change(id, fields_changed, &stored.fields.values, &g.cand.tags, &new_links);
                 if !change.set.is_empty() || !change.add_tags.is_empty() {
                     changes.push(change);
                 }
@@ -266,14 +265,11 @@ impl Loader {
 
     /// What the import changed on a contact that existed, for sync: the platform's fields whose
     /// value changed, and the tags it added (first spelling in the file, then `--tag`).
-    fn field_change(&self, id: i64, before: &Values, after: &Values, tags: &[String], added: &[i64]) -> FieldChange {
+    fn field_change(&self, id: i64, changed: Changed, after: &Values, tags: &[String], added: &[i64]) -> FieldChange {
         let mut set = Map::new();
-        for f in FIELDS {
-            let (old, new) = (&before[f.index()], &after[f.index()]);
-            if old != new {
-                if let Some((name, value)) = f.wire(new) {
-                    set.insert(name.to_string(), value);
-                }
+        for f in FIELDS.into_iter().filter(|f| changed.has(*f)) {
+            if let Some((name, value)) = f.wire(&after[f.index()]) {
+                set.insert(name.to_string(), value);
             }
         }
         let mut add_tags: Vec<String> = Vec::new();

@@ -50,10 +50,32 @@ pub struct Fields {
     pub custom: Map<String, Value>,
 }
 
+/// What a merge changed: one bit per field (`Field::index`), and [`CUSTOM_BIT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Changed(u32);
+
+impl Changed {
+    pub fn any(self) -> bool {
+        self.0 != 0
+    }
+
+    pub fn has(self, f: Field) -> bool {
+        self.0 & (1 << f.index()) != 0
+    }
+}
+
+/// Stores `v` in `slot` and marks `bit` changed, unless the slot holds it already.
+fn set(slot: &mut Val, v: &Val, bit: u32, changed: &mut u32) {
+    if slot != v {
+        *slot = v.clone();
+        *changed |= bit;
+    }
+}
+
 /// Merges `cand` into `into`. `mask` holds the fields the file already gave for this contact in
-/// earlier rows (the first non-empty value wins) and is updated. Returns whether anything changed.
-pub fn apply(into: &mut Fields, cand: &Candidate, rule: Rule, mask: &mut u32) -> bool {
-    let before = into.clone();
+/// earlier rows (the first non-empty value wins) and is updated. Returns what changed.
+pub fn apply(into: &mut Fields, cand: &Candidate, rule: Rule, mask: &mut u32) -> Changed {
+    let mut changed = 0;
     for f in FIELDS {
         let Some(v) = cand.get(f) else { continue };
         let bit = 1u32 << f.index();
@@ -68,7 +90,7 @@ pub fn apply(into: &mut Fields, cand: &Candidate, rule: Rule, mask: &mut u32) ->
             }
             *mask |= bit;
             if slot.as_str() == "active" || rule == Rule::Existing(OnExisting::Overwrite) {
-                *slot = v.clone();
+                set(slot, v, bit, &mut changed);
             }
             continue;
         }
@@ -79,7 +101,7 @@ pub fn apply(into: &mut Fields, cand: &Candidate, rule: Rule, mask: &mut u32) ->
             Rule::Existing(OnExisting::Skip) => false,
         };
         if take {
-            *slot = v.clone();
+            set(slot, v, bit, &mut changed);
         }
     }
     if !cand.custom.is_empty() {
@@ -94,12 +116,13 @@ pub fn apply(into: &mut Fields, cand: &Candidate, rule: Rule, mask: &mut u32) ->
                 Rule::Existing(OnExisting::Overwrite) if first_time => true,
                 Rule::Existing(_) => empty,
             };
-            if take {
+            if take && current != Some(v) {
                 into.custom.insert(k.clone(), v.clone());
+                changed |= CUSTOM_BIT;
             }
         }
     }
-    *into != before
+    Changed(changed)
 }
 
 /// A blank contact, as a new row starts before the file's values are merged in.
@@ -152,7 +175,7 @@ mod tests {
             (OnExisting::Skip, "111", "", false),
         ] {
             let mut s = base.clone();
-            assert_eq!(apply(&mut s, &c, Rule::Existing(mode), &mut 0), changed, "{mode:?}");
+            assert_eq!(apply(&mut s, &c, Rule::Existing(mode), &mut 0).any(), changed, "{mode:?}");
             assert_eq!(s.values[Field::Phone.index()], text(phone), "{mode:?}");
             assert_eq!(s.values[Field::Daw.index()], text(daw), "{mode:?}");
         }
@@ -162,10 +185,10 @@ mod tests {
     fn an_import_never_resubscribes_but_records_suppression() {
         let mut s = stored(&[(Field::Status, text("unsubscribed"))]);
         let active = cand(&[(Field::Status, text("active"))]);
-        assert!(!apply(&mut s, &active, Rule::Existing(OnExisting::Overwrite), &mut 0));
+        assert!(!apply(&mut s, &active, Rule::Existing(OnExisting::Overwrite), &mut 0).any());
         let mut s = stored(&[]);
         let bounced = cand(&[(Field::Status, text("bounced"))]);
-        assert!(apply(&mut s, &bounced, Rule::Existing(OnExisting::Skip), &mut 0), "suppression even under skip");
+        assert!(apply(&mut s, &bounced, Rule::Existing(OnExisting::Skip), &mut 0).any(), "suppression even under skip");
         assert_eq!(s.values[Field::Status.index()], text("bounced"));
     }
 
@@ -180,7 +203,8 @@ mod tests {
             Rule::Existing(OnExisting::Overwrite),
             &mut mask,
         );
-        assert!(changed);
+        assert!(changed.any());
+        assert!(changed.has(Field::Score) && !changed.has(Field::Phone), "{changed:?}");
         assert_eq!(s.values[Field::Phone.index()], text("111"), "the first non-empty value in the file wins");
         assert_eq!(s.values[Field::Score.index()], Val::Int(5));
     }
@@ -199,6 +223,6 @@ mod tests {
         apply(&mut over, &c, Rule::Existing(OnExisting::Overwrite), &mut 0);
         assert_eq!(over.custom["City"], "Lyon");
         let mut skip = s.clone();
-        assert!(!apply(&mut skip, &c, Rule::Existing(OnExisting::Skip), &mut 0));
+        assert!(!apply(&mut skip, &c, Rule::Existing(OnExisting::Skip), &mut 0).any());
     }
 }
