@@ -30,7 +30,7 @@ impl Origin {
 }
 
 /// Records a field edit of one contact: `set` holds platform field names and values.
-pub async fn record_set_raw(
+pub(crate) async fn record_set_raw(
     conn: &mut SqliteConnection,
     customer_id: i64,
     set: &Map<String, Value>,

@@ -11,7 +11,7 @@ pub(crate) mod plan;
 pub mod search;
 mod show;
 
-pub use changes::{record_changes_raw, record_set_raw, FieldChange, Origin};
+pub use changes::{record_changes_raw, FieldChange, Origin};
 pub use count::{conversion, count_matching, Conversion};
 pub use edit::{set_fields, set_fields_raw, Edited, EDITABLE_FIELDS};
 pub use filter::{ContactFilter, FanCondition};

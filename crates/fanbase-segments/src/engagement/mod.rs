@@ -229,7 +229,8 @@ async fn apply_to_contact(conn: &mut SqliteConnection, id: i64, happenings: &[Ha
     // or the next pull of this contact would undo it (an unsubscribe included).
     let set = effect::imported_changes(&before, happenings, &after);
     if !set.is_empty() {
-        contacts::record_set_raw(conn, id, &set, contacts::Origin::Import, now).await?;
+        let change = contacts::FieldChange { customer_id: id, set, add_tags: Vec::new() };
+        contacts::record_changes_raw(conn, &[change], contacts::Origin::Import, now).await?;
     }
     Ok(())
 }
