@@ -72,10 +72,39 @@ fn set(slot: &mut Val, v: &Val, bit: u32, changed: &mut u32) {
     }
 }
 
+/// A contact's first and last names, the blank ones left out.
+fn name_parts(values: &Values) -> impl Iterator<Item = &str> {
+    [Field::FirstName, Field::LastName].into_iter().map(|f| values[f.index()].as_str()).filter(|p| !p.is_empty())
+}
+
+/// Whether a contact's name is blank or made of its first and last names (no allocation: this
+/// runs for every row of an import).
+fn name_follows_parts(values: &Values) -> bool {
+    let mut rest = values[Field::Name.index()].as_str();
+    if rest.is_empty() {
+        return true;
+    }
+    for (i, part) in name_parts(values).enumerate() {
+        if i > 0 {
+            let Some(r) = rest.strip_prefix(' ') else { return false };
+            rest = r;
+        }
+        let Some(r) = rest.strip_prefix(part) else { return false };
+        rest = r;
+    }
+    rest.is_empty()
+}
+
 /// Merges `cand` into `into`. `mask` holds the fields the file already gave for this contact in
 /// earlier rows (the first non-empty value wins) and is updated. Returns what changed.
+///
+/// A row without a name cell gives no name of its own: a name that was blank or made of the
+/// contact's first and last names is made again from the merged first and last names, and a name
+/// written some other way is kept.
 pub fn apply(into: &mut Fields, cand: &Candidate, rule: Rule, mask: &mut u32) -> Changed {
     let mut changed = 0;
+    let gives_parts = cand.get(Field::FirstName).is_some() || cand.get(Field::LastName).is_some();
+    let derive_name = gives_parts && cand.get(Field::Name).is_none() && name_follows_parts(&into.values);
     for f in FIELDS {
         let Some(v) = cand.get(f) else { continue };
         let bit = 1u32 << f.index();
@@ -103,6 +132,12 @@ pub fn apply(into: &mut Fields, cand: &Candidate, rule: Rule, mask: &mut u32) ->
         if take {
             set(slot, v, bit, &mut changed);
         }
+    }
+    let name_bit = 1u32 << Field::Name.index();
+    let parts_changed = Changed(changed).has(Field::FirstName) || Changed(changed).has(Field::LastName);
+    if derive_name && *mask & name_bit == 0 && parts_changed {
+        let name = Val::Text(name_parts(&into.values).collect::<Vec<_>>().join(" "));
+        set(&mut into.values[Field::Name.index()], &name, name_bit, &mut changed);
     }
     if !cand.custom.is_empty() {
         let first_time = *mask & CUSTOM_BIT == 0;
@@ -207,6 +242,59 @@ mod tests {
         assert!(changed.has(Field::Score) && !changed.has(Field::Phone), "{changed:?}");
         assert_eq!(s.values[Field::Phone.index()], text("111"), "the first non-empty value in the file wins");
         assert_eq!(s.values[Field::Score.index()], Val::Int(5));
+    }
+
+    #[test]
+    fn which_names_are_made_of_first_and_last_names() {
+        let v = |name: &str, first: &str, last: &str| {
+            stored(&[(Field::Name, text(name)), (Field::FirstName, text(first)), (Field::LastName, text(last))]).values
+        };
+        for (name, first, last, follows) in [
+            ("", "Ana", "Silva", true),
+            ("Ana Silva", "Ana", "Silva", true),
+            ("Ana", "Ana", "", true),
+            ("Silva", "", "Silva", true),
+            ("Ana Silv", "Ana", "Silva", false),
+            ("Ana Silva Jr", "Ana", "Silva", false),
+            ("AnaSilva", "Ana", "Silva", false),
+            ("DJ Ana", "Ana", "", false),
+            ("Ana", "", "", false),
+        ] {
+            assert_eq!(name_follows_parts(&v(name, first, last)), follows, "{name:?} from {first:?} {last:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_made_of_first_and_last_names_follows_them() {
+        let parts = |first: &str, last: &str| cand(&[(Field::FirstName, text(first)), (Field::LastName, text(last))]);
+        let name = |f: &Fields| f.values[Field::Name.index()].as_str().to_string();
+
+        let mut created = new_fields("csv_import", 0);
+        apply(&mut created, &parts("Ana", "Silva"), Rule::Created, &mut 0);
+        assert_eq!(name(&created), "Ana Silva");
+
+        let ben = stored(&[(Field::Name, text("Ben")), (Field::FirstName, text("Ben"))]);
+        let berg = cand(&[(Field::LastName, text("Berg"))]);
+        for mode in [OnExisting::FillEmpty, OnExisting::Overwrite] {
+            let mut s = ben.clone();
+            let changed = apply(&mut s, &berg, Rule::Existing(mode), &mut 0);
+            assert_eq!(name(&s), "Ben Berg", "{mode:?}: the stored first name stays in the name");
+            assert!(changed.has(Field::Name) && changed.has(Field::LastName), "{mode:?}");
+        }
+        let mut s = ben.clone();
+        assert!(!apply(&mut s, &berg, Rule::Existing(OnExisting::Skip), &mut 0).any());
+
+        let dj = stored(&[(Field::Name, text("DJ Ben")), (Field::FirstName, text("Ben"))]);
+        let mut s = dj.clone();
+        let changed = apply(&mut s, &berg, Rule::Existing(OnExisting::Overwrite), &mut 0);
+        assert_eq!(name(&s), "DJ Ben", "a name written another way is not made from parts");
+        assert!(!changed.has(Field::Name));
+
+        let mut s = ben.clone();
+        let mut both = berg.clone();
+        both.values[Field::Name.index()] = Some(text("Benny B"));
+        apply(&mut s, &both, Rule::Existing(OnExisting::Overwrite), &mut 0);
+        assert_eq!(name(&s), "Benny B", "a name cell in the file is a value like any other");
     }
 
     #[test]

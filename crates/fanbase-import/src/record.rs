@@ -120,13 +120,6 @@ impl Schema {
         }
         value::check_email(&c.email).map_err(|reason| reject(email_col, reason))?;
         c.email_norm = fanbase_core::text::normalize_email(&c.email);
-        if c.get(Field::Name).is_none() {
-            let parts: Vec<&str> =
-                [Field::FirstName, Field::LastName].iter().filter_map(|f| c.get(*f)).map(Val::as_str).collect();
-            if !parts.is_empty() {
-                c.values[Field::Name.index()] = Some(Val::Text(parts.join(" ")));
-            }
-        }
         Ok(Some(c))
     }
 
@@ -231,7 +224,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!((c.email.as_str(), c.email_norm.as_str()), ("Ana@Example.com", "ana@example.com"));
-        assert_eq!(c.get(Field::Name), Some(&Val::Text("Ana Silva".into())), "name is made from first and last");
+        assert_eq!(c.get(Field::Name), None, "no name cell: the merge makes it from the first and last names");
         assert_eq!(c.tags, ["vip", "EDM"]);
         assert_eq!(c.get(Field::TotalSpent), Some(&Val::Int(123_450)));
         assert_eq!(c.get(Field::OpensEmail), Some(&Val::Int(1)));

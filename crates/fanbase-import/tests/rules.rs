@@ -41,6 +41,8 @@ async fn fill_empty_only_fills_blank_fields() {
     assert_eq!(ana.tags, ["new", "Old"], "tags are unioned; the stored spelling of a tag is kept");
     let ben = show(&e.db, "ben@example.com").await;
     assert_eq!((ben.last_name.as_str(), ben.phone.as_str(), ben.daw.as_str()), ("Berg", "222", "Bitwig"));
+    assert_eq!(ben.name, "Ben Berg", "a name made of first and last names follows them");
+    assert_eq!(ana.name, "Ana Silva");
 }
 
 #[tokio::test]
@@ -53,6 +55,11 @@ async fn overwrite_replaces_with_non_blank_values_only() {
     assert_eq!(ana.status, "unsubscribed", "not even overwrite re-subscribes");
     let ben = show(&e.db, "ben@example.com").await;
     assert_eq!((ben.phone.as_str(), ben.daw.as_str(), ben.last_name.as_str()), ("222", "Bitwig", "Berg"));
+    assert_eq!(
+        (ana.name.as_str(), ben.name.as_str()),
+        ("Anna Silva", "Ben Berg"),
+        "the name is made from the merged first and last names, never from the file's half alone"
+    );
 }
 
 /// The outbox rows an import recorded: (email, set_fields, add_tags, origin), by email.
@@ -78,14 +85,14 @@ async fn what_an_import_changes_on_existing_contacts_is_recorded_for_sync() {
     assert_eq!((email.as_str(), origin.as_str()), ("ana@example.com", "import"));
     assert_eq!(
         set,
-        &serde_json::json!({"name": "Anna", "phone": "999", "daw": "Ableton", "score": 20}),
+        &serde_json::json!({"name": "Anna Silva", "phone": "999", "daw": "Ableton", "score": 20}),
         "the platform's fields that changed, by their contract names (first name is local only; \
          the status stays unsubscribed)"
     );
     assert_eq!(add, &serde_json::json!(["new"]), "the tag the contact did not have, as the file spells it");
     let (email, set, add, _) = &rows[1];
     assert_eq!(email, "ben@example.com");
-    assert_eq!((set, add), (&serde_json::json!({"name": "Berg"}), &serde_json::json!([])), "{set}");
+    assert_eq!((set, add), (&serde_json::json!({"name": "Ben Berg"}), &serde_json::json!([])), "{set}");
 
     // A suppression from the file goes up too, so that a later pull cannot undo it.
     let r = import(&e.db, &write(&e, "unsub.csv", "email,status\nben@example.com,unsubscribed\n"), &Options::default())
