@@ -16,8 +16,23 @@ use tempfile::TempDir;
 pub struct App {
     pub client: Client,
     pub db_path: PathBuf,
-    driver: Child,
+    _driver: Driver,
     _home: TempDir,
+}
+
+/// The tauri-driver process group (driver, app and WebKitWebDriver), stopped when dropped: after
+/// `quit`, after a test panics, and when `launch` itself gives up.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Ok(Some(_)) = self.0.try_wait() {
+            return;
+        }
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.0.wait();
+    }
 }
 
 /// A temporary folder holding the test's database file and the app's XDG folders.
@@ -90,7 +105,8 @@ impl App {
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let driver = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e} (make test installs it)"));
+        let driver =
+            Driver(cmd.spawn().unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e} (make test installs it)")));
 
         let url = format!("http://127.0.0.1:{port}");
         let caps = json!({ "tauri:options": { "application": app_binary() } });
@@ -106,7 +122,7 @@ impl App {
                 Err(e) => panic!("could not open a WebDriver session on {url}: {e}"),
             }
         };
-        App { client, db_path: sandbox.db_path, driver, _home: home }
+        App { client, db_path: sandbox.db_path, _driver: driver, _home: home }
     }
 
     /// Waits up to 20 s for an element matching `css`.
@@ -176,25 +192,8 @@ impl App {
         std::fs::write(path, png).expect("write screenshot");
     }
 
-    /// Ends the session (which closes the window) and stops the driver.
-    pub async fn quit(mut self) {
+    /// Ends the session (which closes the window); dropping the app then stops the driver.
+    pub async fn quit(self) {
         let _ = self.client.clone().close().await;
-        self.stop_driver();
-    }
-
-    fn stop_driver(&mut self) {
-        if let Ok(Some(_)) = self.driver.try_wait() {
-            return;
-        }
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let _ = self.driver.wait();
-    }
-}
-
-impl Drop for App {
-    /// A test that panics before `quit` still stops its driver, app and WebKitWebDriver.
-    fn drop(&mut self) {
-        self.stop_driver();
     }
 }
