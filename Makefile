@@ -12,14 +12,20 @@ APP := $(CARGO_TARGET_DIR)/debug/fanbase-desktop
 CLI := $(CARGO_TARGET_DIR)/debug/fanbase
 E2E_ENV := WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 FANBASE_APP=$(APP)
 
-.PHONY: run test deps deps-system deps-ui deps-driver ui build lint rust-test ui-test e2e screenshot demo-platform bench-campaign bench-sync bench-import fuzz-import bench-segments bench-contacts bench-scroll
+.PHONY: run test deps prune-cache deps-system deps-ui deps-driver ui build lint rust-test ui-test e2e screenshot demo-platform bench-campaign bench-sync bench-import fuzz-import bench-segments bench-contacts bench-scroll
 
 run: deps build
 	$(APP)
 
 test: deps lint rust-test ui-test build e2e
 
-deps: deps-system deps-ui deps-driver
+deps: prune-cache deps-system deps-ui deps-driver
+
+# The shared cargo folder keeps rustc's incremental caches for every checkout that built into it
+# (each clone path gets its own): drop the ones unused for a day, so repeated CI runs on one machine
+# do not fill its disk (they had reached 27 GB here).
+prune-cache:
+	@find "$(CARGO_TARGET_DIR)/debug/incremental" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 
 deps-system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
