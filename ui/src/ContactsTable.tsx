@@ -20,7 +20,7 @@ import type { ContactRow, Sort, SortField } from './api';
 import { ariaSort } from './contactQuery';
 import type { ClickModifiers } from './selection';
 import { contactColumns, gridTemplate, type IndexedContact } from './contactColumns';
-import { ContactRowView, LoadingRow, ROW_HEIGHT, rowDomId } from './ContactRowView';
+import { RowSlot, ROW_HEIGHT, rowDomId } from './ContactRowView';
 import type { ContactsWindow } from './contactsWindow';
 import { makeScrollScale, type ScrollScale } from './scrollScale';
 
@@ -101,6 +101,10 @@ export function ContactsTable({
   }, [scale, compressed]);
 
   const items = virtualizer.getVirtualItems();
+  // Keys that survive scrolling: row i is keyed i mod `slots`, so a row entering the view takes the
+  // elements of one that left, and a jump across the list replaces at most the few slots the two
+  // ranges do not share. `slots` covers the most rows the viewport shows, so keys stay unique.
+  const slots = Math.max(items.length, Math.ceil(viewportHeight / ROW_HEIGHT) + 1 + 2 * OVERSCAN);
   const first = items.length > 0 ? items[0].index : 0;
   const last = items.length > 0 ? items[items.length - 1].index : -1;
 
@@ -133,6 +137,8 @@ export function ContactsTable({
 
   const leafColumns = table.getVisibleLeafColumns();
   const template = gridTemplate(leafColumns);
+  const columnIdsKey = leafColumns.map((c) => c.id).join(',');
+  const columnIds = useMemo(() => columnIdsKey.split(','), [columnIdsKey]);
   const minWidth = leafColumns.reduce((sum, c) => sum + c.getSize(), 0);
   const rowsById = table.getRowModel().rowsById;
 
@@ -268,24 +274,18 @@ export function ContactsTable({
         <div className="rows-layer" role="presentation" style={shift === 0 ? undefined : { transform: `translateY(${shift}px)` }}>
           {items.map((item) => {
             const row = rowsById[String(item.index)];
-            return row !== undefined ? (
-              <ContactRowView
-                key={item.index}
+            return (
+              <RowSlot
+                key={item.index % slots}
                 row={row}
-                top={item.start}
-                template={template}
-                active={active === item.index}
-                selected={selected.has(row.original.contact.id)}
-                onSelect={onSelect}
-                onOpen={onDoubleClick}
-              />
-            ) : (
-              <LoadingRow
-                key={item.index}
                 index={item.index}
                 top={item.start}
                 template={template}
-                columns={leafColumns.length}
+                columnIds={columnIds}
+                active={active === item.index}
+                selected={row !== undefined && selected.has(row.original.contact.id)}
+                onSelect={onSelect}
+                onOpen={onDoubleClick}
               />
             );
           })}

@@ -1,4 +1,4 @@
-// Owns the contacts view tests: debounced search, header sorting, filters, selection and bulk tagging, tag delete with undo.
+// Owns the contacts view tests: row elements kept while scrolling, debounced search, header sorting, filters, selection and bulk tagging, tag delete with undo.
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContactFilter, ContactsQuery, TagTarget } from './api';
@@ -82,6 +82,30 @@ function renderView() {
 }
 
 describe('ContactsView', () => {
+  it('a jump across the list updates the row elements in place instead of replacing them', async () => {
+    renderView();
+    await screen.findByText('fan0000000@example.com');
+    const scroller = screen.getByTestId('contacts-scroll');
+    // jsdom does not scroll: keep the offset the virtualizer reads on a scroll event.
+    let offset = 0;
+    Object.defineProperty(scroller, 'scrollTop', { configurable: true, get: () => offset, set: (v: number) => (offset = v) });
+    const jump = async (index: number) => {
+      scroller.scrollTop = 36 * index;
+      fireEvent.scroll(scroller);
+      await screen.findByText(`fan${String(index + 5).padStart(7, '0')}@example.com`);
+    };
+    const rows = () => Array.from(document.querySelectorAll('.rows-layer > [role="row"]'));
+    const cells = () => rows().flatMap((r) => Array.from(r.children));
+
+    await jump(240);
+    const [rowsBefore, cellsBefore] = [new Set(rows()), new Set(cells())];
+    await jump(470);
+    expect(rows().map((r) => r.getAttribute('data-index'))).not.toContain('240');
+    // At most one slot differs between two full screens: every other row and cell is updated in place.
+    expect(rows().filter((r) => !rowsBefore.has(r)).length).toBeLessThanOrEqual(1);
+    expect(cells().filter((c) => !cellsBefore.has(c)).length).toBeLessThanOrEqual(cells().length / rows().length);
+  });
+
   it('searches once the typing settles and shows the exact number of matches', async () => {
     renderView();
     await waitFor(() => expect(screen.getByTestId('match-count').getAttribute('data-count')).toBe('500'));
