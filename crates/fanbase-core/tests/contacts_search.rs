@@ -90,6 +90,22 @@ async fn hostile_strings_are_only_text() {
 }
 
 #[tokio::test]
+async fn the_store_token_in_the_index_is_never_a_match() {
+    let (_dir, db, pk) = people().await;
+    seed::fan(&db, pk, Fan::new("dj0s@example.com").name("DJ 0s")).await;
+    let token = format!("0s{pk}");
+    assert_eq!(search(&db, &token).await, Vec::<String>::new(), "the store's token is not a fan's text");
+    assert_eq!(
+        search(&db, "0s").await,
+        ["dj0s@example.com"],
+        "a word with a 0 still finds the emails and names that have it"
+    );
+    assert_eq!(search(&db, "0").await, ["dj0s@example.com"]);
+    assert_eq!(search(&db, "0s dj").await, ["dj0s@example.com"]);
+    assert_eq!(search(&db, "dj").await, ["dj0s@example.com"], "a word without a 0 needs no column names");
+}
+
+#[tokio::test]
 async fn any_writer_keeps_the_index_current() {
     let (_dir, db, pk) = people().await;
     // An importer or sync rewriting a name with plain SQL.

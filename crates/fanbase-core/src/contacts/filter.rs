@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments as _, SqliteConnection};
 
-use super::search::{all_of, Search};
+use super::search::{all_of, in_email_or_name, Search};
 use crate::indexes;
 use crate::text::normalize_tag;
 use crate::{Error, Result};
@@ -418,9 +418,9 @@ async fn search_fans(
     words: &[String],
     conds: &mut Vec<Cond>,
 ) -> Result<()> {
-    let anywhere = |phrases: &[String]| Bind::Text(format!("{{email name}}: ({})", all_of(phrases)));
+    let anywhere = |phrases: &[String]| Bind::Text(in_email_or_name(phrases));
     let in_store =
-        |phrases: &[String]| Bind::Text(format!("{{email name}}: ({}) AND store: \"0s{store_pk}\"", all_of(phrases)));
+        |phrases: &[String]| Bind::Text(format!("{} AND store: \"0s{store_pk}\"", in_email_or_name(phrases)));
     const FTS: &str = "SELECT rowid AS id FROM contacts_fts WHERE contacts_fts MATCH ?";
     const ONE: &str = "EXISTS (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? AND rowid = c.id)";
     let mut plain = Vec::new();

@@ -5,7 +5,7 @@
 use sqlx::{Row as _, SqliteConnection};
 
 use super::filter::{tags_matching, Bind, Sql};
-use super::search::all_of;
+use super::search::in_email_or_name;
 use crate::Result;
 
 /// A page walk reads the sort index this many fans at a time at first; then as many as the
@@ -33,7 +33,7 @@ impl Matches {
         .fetch_one(&mut *conn)
         .await?;
         let text = |phrases: &[String]| {
-            let words = format!("{{email name}}: ({})", all_of(phrases));
+            let words = in_email_or_name(phrases);
             if alone {
                 words
             } else {

@@ -50,6 +50,18 @@ pub fn all_of(phrases: &[String]) -> String {
     phrases.join(" AND ")
 }
 
+/// Several words that must all match a fan's email or name, as one parenthesized FTS5 expression.
+/// The index's third column holds the store's token (`0s` and its key): only a word with a `0` can
+/// match it, so only then are the columns named. Naming them makes FTS5 check every hit's column,
+/// about twice the work on a one-letter word.
+pub fn in_email_or_name(phrases: &[String]) -> String {
+    if phrases.iter().any(|p| p.contains('0')) {
+        format!("{{email name}}: ({})", all_of(phrases))
+    } else {
+        format!("({})", all_of(phrases))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
