@@ -122,27 +122,10 @@ impl Field {
         }
     }
 
-    /// The field's name and value in the platform contract (dollars, booleans, `null` for a last
-    /// open never set), or `None` for a field the platform does not keep.
-    pub fn wire(self, v: &Val) -> Option<(&'static str, serde_json::Value)> {
-        use serde_json::json;
-        let text = || json!(v.as_str());
-        Some(match self {
-            Field::FirstName | Field::LastName | Field::CreatedAt => return None,
-            Field::Name => ("name", text()),
-            Field::Type => ("type", text()),
-            Field::Source => ("source", text()),
-            Field::Daw => ("daw", text()),
-            Field::TypeOfMusic => ("typeOfMusic", text()),
-            Field::StudentLevel => ("studentLevel", text()),
-            Field::Phone => ("phone", text()),
-            Field::Status => ("status", text()),
-            Field::Score => ("score", json!(v.as_int())),
-            Field::TotalSpent => ("totalSpent", json!(v.as_int() as f64 / 100.0)),
-            Field::OpensEmail => ("opensEmail", json!(v.as_int() != 0)),
-            Field::ClicksLinks => ("clicksLinks", json!(v.as_int() != 0)),
-            Field::LastOpenDate => ("lastOpenDate", if v.as_int() > 0 { json!(v.as_int()) } else { json!(null) }),
-        })
+    /// Whether sync sends the field to the platform: its Customer has no first or last name and
+    /// keeps its own creation time.
+    pub fn synced(self) -> bool {
+        !matches!(self, Field::FirstName | Field::LastName | Field::CreatedAt)
     }
 
     pub fn from_name(name: &str) -> Option<Field> {
@@ -162,6 +145,14 @@ impl Val {
         match self {
             Val::Int(n) => *n,
             Val::Text(_) => 0,
+        }
+    }
+
+    /// The value as JSON, in local units (cents, 0/1, epoch ms).
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Val::Text(s) => serde_json::Value::from(s.as_str()),
+            Val::Int(n) => serde_json::Value::from(*n),
         }
     }
 }

@@ -263,19 +263,21 @@ impl Loader {
         Ok(())
     }
 
-    /// What the import changed on a contact that existed, for sync: the platform's fields whose
-    /// value changed, and the tags it added (first spelling in the file, then `--tag`).
+    /// What the import changed on a contact that existed, for sync: the synced fields whose value
+    /// changed, by column and in local units (the push converts them to the contract), and the tags
+    /// it added (first spelling in the file, then `--tag`).
     fn field_change(&self, id: i64, changed: Changed, after: &Values, tags: &[String], added: &[i64]) -> FieldChange {
-        let mut set = Map::new();
-        for f in FIELDS.into_iter().filter(|f| changed.has(*f)) {
-            if let Some((name, value)) = f.wire(&after[f.index()]) {
-                set.insert(name.to_string(), value);
-            }
-        }
+        let set = FIELDS
+            .into_iter()
+            .filter(|f| f.synced() && changed.has(*f))
+            .map(|f| (f.column().to_string(), after[f.index()].to_json()))
+            .collect();
+        let mut recorded: Vec<i64> = Vec::new();
         let mut add_tags: Vec<String> = Vec::new();
         for t in tags.iter().chain(&self.s.extra_tags) {
             let tag_id = self.tag_ids[&normalize_tag(t)];
-            if added.contains(&tag_id) && !add_tags.iter().any(|a| normalize_tag(a) == normalize_tag(t)) {
+            if added.contains(&tag_id) && !recorded.contains(&tag_id) {
+                recorded.push(tag_id);
                 add_tags.push(t.trim().to_string());
             }
         }

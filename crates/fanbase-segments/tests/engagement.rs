@@ -94,15 +94,15 @@ async fn a_csv_import_updates_fields_once_and_scores_the_contacts() {
     assert!(pushed.iter().all(|(_, _, origin)| origin == "import"), "{pushed:?}");
     assert_eq!(
         set(0),
-        serde_json::json!({"clicksLinks": true, "lastOpenDate": NOW - DAY}),
+        serde_json::json!({"clicks_links": true, "last_open_date": NOW - DAY}),
         "ana: the click, and the newer open (she had opened before)"
     );
     assert_eq!(
         set(1),
-        serde_json::json!({"status": "unsubscribed", "type": "paying", "totalSpent": 49.99}),
-        "bo: the unsubscribe and the purchase, in dollars"
+        serde_json::json!({"status": "unsubscribed", "type": "paying", "total_spent_cents": 4999}),
+        "bo: the unsubscribe and the purchase, in cents (the push sends dollars)"
     );
-    assert_eq!(set(2), serde_json::json!({"status": "complained", "totalSpent": 20.0}), "cy");
+    assert_eq!(set(2), serde_json::json!({"status": "complained", "total_spent_cents": 2000}), "cy");
 
     let again = engagement::import_csv(&db, "s1", &path, NOW).await.unwrap();
     assert_eq!((again.new, again.duplicates, again.applied.events), (0, 8, 0), "re-importing adds nothing: {again:?}");

@@ -77,32 +77,25 @@ pub fn after(state: &ContactState, events: &[Happening]) -> ContactState {
     next
 }
 
-/// What the imported (CSV) events among `events` changed, as a platform Change's `set` (contract
-/// names and units) holding the values of `result` (the state after all `events`). The platform
-/// never saw those events, so their effects are local edits to push; events that came from the
-/// platform are in its record already.
+/// What the imported (CSV) events among `events` changed, as an outbox `set` (local columns and
+/// units; the push converts them to the contract) holding the values of `result` (the state after
+/// all `events`). The platform never saw those events, so their effects are local edits to push;
+/// events that came from the platform are in its record already.
 pub fn imported_changes(state: &ContactState, events: &[Happening], result: &ContactState) -> Map<String, Value> {
     let imported: Vec<Happening> = events.iter().copied().filter(|e| e.origin == Origin::Import).collect();
     let by_import = after(state, &imported);
     let mut set = Map::new();
-    if by_import.status != state.status {
-        set.insert("status".into(), json!(result.status));
-    }
-    if by_import.opens_email != state.opens_email {
-        set.insert("opensEmail".into(), json!(result.opens_email));
-    }
-    if by_import.clicks_links != state.clicks_links {
-        set.insert("clicksLinks".into(), json!(result.clicks_links));
-    }
-    if by_import.last_open_date != state.last_open_date {
-        set.insert("lastOpenDate".into(), json!(result.last_open_date));
-    }
-    if by_import.total_spent_cents != state.total_spent_cents {
-        set.insert("totalSpent".into(), json!(result.total_spent_cents as f64 / 100.0));
-    }
-    if by_import.kind != state.kind {
-        set.insert("type".into(), json!(result.kind));
-    }
+    let mut put = |changed: bool, column: &str, value: Value| {
+        if changed {
+            set.insert(column.into(), value);
+        }
+    };
+    put(by_import.status != state.status, "status", json!(result.status));
+    put(by_import.opens_email != state.opens_email, "opens_email", json!(result.opens_email));
+    put(by_import.clicks_links != state.clicks_links, "clicks_links", json!(result.clicks_links));
+    put(by_import.last_open_date != state.last_open_date, "last_open_date", json!(result.last_open_date));
+    put(by_import.total_spent_cents != state.total_spent_cents, "total_spent_cents", json!(result.total_spent_cents));
+    put(by_import.kind != state.kind, "type", json!(result.kind));
     set
 }
 
@@ -174,12 +167,12 @@ mod tests {
         let set = imported_changes(&lead(), &events, &result);
         assert_eq!(
             Value::Object(set),
-            json!({"status": "unsubscribed", "opensEmail": true, "lastOpenDate": 20}),
+            json!({"status": "unsubscribed", "opens_email": true, "last_open_date": 20}),
             "the click came from the platform: it is not pushed back"
         );
         let bought = [ev(EventKind::Purchase, 30, 4950)];
         let set = imported_changes(&lead(), &bought, &after(&lead(), &bought));
-        assert_eq!(Value::Object(set), json!({"type": "paying", "totalSpent": 49.5}), "money in dollars");
+        assert_eq!(Value::Object(set), json!({"type": "paying", "total_spent_cents": 4950}), "money in cents");
         assert!(imported_changes(&lead(), &[pulled], &after(&lead(), &[pulled])).is_empty());
     }
 }
