@@ -1,7 +1,8 @@
 //! What an import sets aside while it loads, inside its transaction (so a cancel, a crash or a
-//! dry run leaves the schema as it was): in bulk, the secondary indexes of `customers` and
-//! `customer_tags`, rebuilt by one sort each before the commit; in a dry run, the triggers that
-//! keep derived tables current.
+//! dry run leaves the database as it was): the search entries of the contacts it creates, written
+//! in one pass before the commit; in bulk, the secondary indexes of `customers` and
+//! `customer_tags`, rebuilt by one sort each; in a dry run, the triggers that keep derived tables
+//! current.
 
 use sqlx::SqliteConnection;
 
@@ -28,6 +29,27 @@ pub async fn skip_derived_tables(conn: &mut SqliteConnection) -> Result<()> {
     for name in DERIVED_TRIGGERS {
         sqlx::query(&format!("DROP TRIGGER {name}")).execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+/// Makes the search-index triggers leave the contacts from `first_new_id` on (those the import
+/// creates) to [`write_search_entries`] (migration 0010). Call it before any contact is written.
+pub async fn defer_search_entries(conn: &mut SqliteConnection, first_new_id: i64) -> Result<()> {
+    sqlx::query("INSERT INTO contacts_fts_pending (from_id) VALUES (?)").bind(first_new_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Writes the search entries of the contacts from `first_new_id` on, as they stand after every
+/// row, in one pass, and gives the triggers back their work.
+pub async fn write_search_entries(conn: &mut SqliteConnection, first_new_id: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO contacts_fts (rowid, email, name, store)
+         SELECT id, email, name, '0s' || store_pk FROM customers WHERE id >= ?",
+    )
+    .bind(first_new_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM contacts_fts_pending").execute(&mut *conn).await?;
     Ok(())
 }
 

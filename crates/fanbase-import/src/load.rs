@@ -140,6 +140,11 @@ impl Loader {
         Ok(loader)
     }
 
+    /// The id of the first contact this import creates (every one it creates has a higher id).
+    pub fn first_new_id(&self) -> i64 {
+        self.first_new_id
+    }
+
     /// Takes one parsed row. Rows with an email already waiting are folded into it at once.
     pub fn push(&mut self, item: Item) {
         self.counts.rows_read += 1;

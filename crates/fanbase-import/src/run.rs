@@ -55,7 +55,8 @@ pub struct Progress {
 pub enum Phase {
     /// Reading and applying rows.
     Reading,
-    /// Every row is applied; indexes are being rebuilt and the transaction committed.
+    /// Every row is applied; the search entries and indexes are being written and the transaction
+    /// committed.
     Finishing,
 }
 
@@ -160,6 +161,8 @@ async fn apply(
     let set_aside = if bulk { Some(bulk::set_aside(&mut tx).await?) } else { None };
     if opts.dry_run {
         bulk::skip_derived_tables(&mut tx).await?;
+    } else {
+        bulk::defer_search_entries(&mut tx, loader.first_new_id()).await?;
     }
 
     let mut bytes_read = 0;
@@ -191,6 +194,9 @@ async fn apply(
         counts: loader.counts,
         elapsed_ms: elapsed(),
     });
+    if !opts.dry_run {
+        bulk::write_search_entries(&mut tx, loader.first_new_id()).await?;
+    }
     if let Some(set_aside) = set_aside.filter(|_| !opts.dry_run) {
         set_aside.put_back(&mut tx).await?;
     }

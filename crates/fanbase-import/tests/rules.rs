@@ -202,6 +202,47 @@ async fn duplicates_are_folded_across_batches() {
     assert_eq!((c.updated, c.unchanged, c.duplicates_in_file), (n as u64, 0, n as u64), "{c:?}");
     let fan = show(&e.db, "fan7@example.com").await;
     assert_eq!(fan.name, "New", "overwrite takes the file's first non-empty value, not the later one");
+    // The search entries of contacts that existed follow the name the import gave them.
+    assert_eq!(searched(&e.db, "new").await, n as i64);
+    assert_eq!(searched(&e.db, "name").await, 0);
+    assert_search_index_is_exact(&e.db).await;
+}
+
+#[tokio::test]
+async fn contacts_an_import_creates_are_found_by_search_as_they_end() {
+    let e = env().await;
+    let n = 12_000;
+    import(&e.db, &write(&e, "big.csv", &two_halves(n)), &Options::default()).await;
+    // Each contact was created without a name and named by a row in a later batch: its search
+    // entry holds the name it ended with, once.
+    assert_eq!(searched(&e.db, "name").await, n as i64);
+    assert_eq!(searched(&e.db, "fan11999").await, 1);
+    assert_search_index_is_exact(&e.db).await;
+    let pending: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM contacts_fts_pending").fetch_one(e.db.pool()).await.unwrap();
+    assert_eq!(pending, 0, "after the import, the triggers index every change again");
+
+    // An edit after the import goes through the triggers.
+    sqlx::query("UPDATE customers SET name = 'Zed' WHERE email_norm = 'fan11999@example.com'")
+        .execute(e.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(searched(&e.db, "zed").await, 1);
+    assert_eq!(searched(&e.db, "name").await, n as i64 - 1);
+    assert_search_index_is_exact(&e.db).await;
+}
+
+async fn searched(db: &fanbase_core::Db, text: &str) -> i64 {
+    let filter = fanbase_core::contacts::ContactFilter::search(text);
+    fanbase_core::contacts::count_matching(db, "s1", &filter).await.unwrap()
+}
+
+/// FTS5's own check that the search index holds exactly the contacts' current emails and names.
+async fn assert_search_index_is_exact(db: &fanbase_core::Db) {
+    sqlx::query("INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('integrity-check', 1)")
+        .execute(db.pool())
+        .await
+        .expect("the search index matches the contacts");
 }
 
 #[tokio::test]
