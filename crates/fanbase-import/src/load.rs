@@ -25,8 +25,9 @@ pub const FLUSH_ROWS: usize = 7_000;
 /// Fewer, larger statements also mean fewer flushes of the full-text index (one per statement).
 const ROWS_PER_STATEMENT: usize = 1_400;
 /// Rows per multi-row INSERT into customer_tags (2 columns). Statements of any other length
-/// than these full sizes are not kept in the prepared-statement cache: each would hold memory.
-const LINKS_PER_STATEMENT: usize = 14_000;
+/// than these full sizes are not kept in the prepared-statement cache (each would hold memory), so
+/// they are compiled again at every flush: this size keeps that remainder small.
+const LINKS_PER_STATEMENT: usize = 2_000;
 /// Emails per look-up query.
 const EMAILS_PER_LOOKUP: usize = 5_000;
 /// Rejected rows listed in the returned report (all of them are kept in the database).

@@ -245,6 +245,40 @@ async fn assert_search_index_is_exact(db: &fanbase_core::Db) {
         .expect("the search index matches the contacts");
 }
 
+/// The settings of a connection that an import changes while it runs.
+async fn connection_settings(db: &fanbase_core::Db) -> (i64, i64, i64) {
+    let get =
+        |pragma: &'static str| async move { sqlx::query_scalar::<_, i64>(pragma).fetch_one(db.pool()).await.unwrap() };
+    (get("PRAGMA foreign_keys").await, get("PRAGMA temp_store").await, get("PRAGMA cache_size").await)
+}
+
+#[tokio::test]
+async fn an_import_gives_its_connection_back_as_it_found_it() {
+    // One connection, so the import runs on the very connection checked here.
+    let db = fanbase_core::Db::open_in_memory().await.unwrap();
+    fanbase_core::stores::add(&db, "s1", "Beat Academy", 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let before = connection_settings(&db).await;
+    assert_eq!(before.0, 1, "foreign keys are enforced");
+    // 40,000 rows in 1.4 MB: the bulk path, which also changes the cache and the temp store.
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, two_halves(20_000)).unwrap();
+    let never = AtomicBool::new(false);
+    let big = fanbase_import::run(&db, "s1", &path, &Options::default(), |_| {}, &never, NOW).await.unwrap();
+    assert_eq!(big.counts.inserted, 20_000);
+    assert_eq!(connection_settings(&db).await, before, "after an import");
+
+    let cancelled = AtomicBool::new(true);
+    let r = fanbase_import::run(&db, "s1", &path, &Options::default(), |_| {}, &cancelled, NOW).await;
+    assert!(matches!(r, Err(fanbase_import::Error::Cancelled)), "{r:?}");
+    assert_eq!(connection_settings(&db).await, before, "after a cancelled import");
+
+    // Foreign keys are enforced again: deleting the store takes its contacts with it.
+    sqlx::query("DELETE FROM stores").execute(db.pool()).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(left, 0);
+}
+
 #[tokio::test]
 async fn a_dry_run_reports_exactly_and_writes_nothing() {
     let e = env().await;
