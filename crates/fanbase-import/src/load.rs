@@ -3,17 +3,15 @@
 //! write is a multi-row statement. Every row is counted exactly once. What the import changes on
 //! contacts that existed goes to the sync outbox (created contacts go up as creates).
 
-use std::collections::hash_map::Entry;
+use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use fanbase_core::contacts::{record_changes_raw, FieldChange, Origin};
 use fanbase_core::text::normalize_tag;
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{Arguments as _, QueryBuilder, Row as _, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Row as _, Sqlite, SqliteConnection};
 
 use crate::field::{Kind, Val, Values, FIELDS};
 use crate::merge::{self, Changed, Fields, OnExisting, Rule};
@@ -78,15 +76,6 @@ struct NewContact {
     fields: Fields,
 }
 
-/// What one flush writes besides the contacts it creates.
-struct Work {
-    /// The contacts that existed, by normalised email, as the look-up found them.
-    found: FxHashMap<String, Stored>,
-    updates: Vec<(i64, Fields)>,
-    links: Vec<(i64, i64)>,
-    changes: Vec<FieldChange>,
-}
-
 struct Stored {
     id: i64,
     fields: Fields,
@@ -101,18 +90,14 @@ pub struct Loader {
     store_was_empty: bool,
     /// 32-bit hashes of the emails created so far, when the store was empty: a miss needs no
     /// look-up; a hit (or a rare collision) is looked up by email, so the filter is exact.
-    seen: FxHashSet<u32>,
+    seen: HashSet<u32>,
     /// Fields given by the file for each created contact, indexed by `id - first_new_id`.
     created_masks: Vec<u32>,
-    touched: FxHashMap<i64, Touch>,
-    /// The store's tags by normalised name.
-    tag_ids: FxHashMap<String, i64>,
-    /// The same ids by the spellings met in the file, so that a row's tags are found without
-    /// normalising them again.
-    tag_by_spelling: FxHashMap<String, i64>,
+    touched: HashMap<i64, Touch>,
+    tag_ids: HashMap<String, i64>,
     extra_tag_ids: Vec<i64>,
     groups: Vec<Group>,
-    index: FxHashMap<String, usize>,
+    index: HashMap<String, usize>,
     rejected: Vec<Rejection>,
     pub counts: Counts,
     pub errors: Vec<Rejection>,
@@ -128,7 +113,7 @@ impl Loader {
                 .bind(s.store_pk)
                 .fetch_one(&mut *conn)
                 .await?;
-        let tag_ids: FxHashMap<String, i64> = sqlx::query_as("SELECT name_norm, id FROM tags WHERE store_pk = ?")
+        let tag_ids: HashMap<String, i64> = sqlx::query_as("SELECT name_norm, id FROM tags WHERE store_pk = ?")
             .bind(s.store_pk)
             .fetch_all(&mut *conn)
             .await?
@@ -138,14 +123,13 @@ impl Loader {
             first_new_id,
             next_id: first_new_id,
             store_was_empty,
-            seen: FxHashSet::default(),
+            seen: HashSet::new(),
             created_masks: Vec::new(),
-            touched: FxHashMap::default(),
+            touched: HashMap::new(),
             tag_ids,
-            tag_by_spelling: FxHashMap::default(),
             extra_tag_ids: Vec::new(),
             groups: Vec::new(),
-            index: FxHashMap::default(),
+            index: HashMap::new(),
             rejected: Vec::new(),
             counts: Counts::default(),
             errors: Vec::new(),
@@ -204,39 +188,18 @@ impl Loader {
             .map(|g| g.cand.email_norm.as_str())
             .filter(|e| !self.store_was_empty || self.seen.contains(&hash(e)))
             .collect();
-        let found = self.lookup(conn, &need).await?;
-        let mut w = Work { found, updates: Vec::new(), links: Vec::new(), changes: Vec::new() };
-        let mut groups = groups.into_iter();
-        // The contacts to create go in statements of ROWS_PER_STATEMENT rows, and each statement
-        // runs on SQLite's thread while the next one is merged and bound on this one.
-        let mut next = self.merge(&mut groups, &mut w);
-        while !next.is_empty() {
-            let full = next.len() == ROWS_PER_STATEMENT;
-            let mut insert = self.insert_statement(next);
-            let (done, more) = tokio::join!(
-                biased;
-                insert.build().persistent(full).execute(&mut *conn),
-                async { self.merge(&mut groups, &mut w) }
-            );
-            done?;
-            next = more;
-        }
-        self.update_contacts(conn, w.updates).await?;
-        insert_links(conn, &w.links).await?;
-        record_changes_raw(conn, &w.changes, Origin::Import, self.s.now).await?;
-        Ok(())
-    }
+        let mut found = self.lookup(conn, &need).await?;
 
-    /// Applies the next groups to what the store holds (or creates them) until a statement's worth
-    /// of contacts to create is ready; changes to contacts that exist go to `w`. Counts every row.
-    fn merge(&mut self, groups: &mut std::vec::IntoIter<Group>, w: &mut Work) -> Vec<NewContact> {
-        let mut inserts: Vec<NewContact> = Vec::with_capacity(ROWS_PER_STATEMENT);
-        for g in groups.by_ref() {
-            let mut tag_ids: Vec<i64> = g.cand.tags.iter().map(|t| self.tag_id(t)).collect();
+        let mut inserts: Vec<NewContact> = Vec::new();
+        let mut updates: Vec<(i64, Fields)> = Vec::new();
+        let mut links: Vec<(i64, i64)> = Vec::new();
+        let mut changes: Vec<FieldChange> = Vec::new();
+        for g in groups {
+            let mut tag_ids: Vec<i64> = g.cand.tags.iter().map(|t| self.tag_ids[&normalize_tag(t)]).collect();
             tag_ids.extend(&self.extra_tag_ids);
             tag_ids.sort_unstable();
             tag_ids.dedup();
-            let Some(mut stored) = w.found.remove(&g.cand.email_norm) else {
+            let Some(mut stored) = found.remove(&g.cand.email_norm) else {
                 let id = self.next_id;
                 self.next_id += 1;
                 let mut fields = merge::new_fields(&self.s.default_source, self.s.now);
@@ -248,11 +211,8 @@ impl Loader {
                 }
                 self.counts.inserted += 1;
                 self.counts.duplicates_in_file += g.rows - 1;
-                w.links.extend(tag_ids.iter().map(|t| (id, *t)));
+                links.extend(tag_ids.iter().map(|t| (id, *t)));
                 inserts.push(NewContact { id, email: g.cand.email, email_norm: g.cand.email_norm, fields });
-                if inserts.len() == ROWS_PER_STATEMENT {
-                    break;
-                }
                 continue;
             };
             let id = stored.id;
@@ -271,16 +231,16 @@ impl Loader {
             let fields_changed = merge::apply(&mut stored.fields, &g.cand, rule, &mut mask);
             let new_links: Vec<i64> = tag_ids.into_iter().filter(|t| !stored.tag_ids.contains(t)).collect();
             let changed = fields_changed.any() || !new_links.is_empty();
-            w.links.extend(new_links.iter().map(|t| (id, *t)));
+            links.extend(new_links.iter().map(|t| (id, *t)));
             if changed && !created {
                 // A contact that existed: the platform learns of the change through the outbox.
                 let change = self.field_change(id, fields_changed, &stored.fields.values, &g.cand.tags, &new_links);
                 if !change.set.is_empty() || !change.add_tags.is_empty() {
-                    w.changes.push(change);
+                    changes.push(change);
                 }
             }
             if changed {
-                w.updates.push((id, stored.fields));
+                updates.push((id, stored.fields));
             }
             self.counts.duplicates_in_file += if first { g.rows - 1 } else { g.rows };
             if created {
@@ -302,7 +262,11 @@ impl Loader {
                 self.counts.updated += 1;
             }
         }
-        inserts
+        self.insert_contacts(conn, inserts).await?;
+        self.update_contacts(conn, updates).await?;
+        insert_links(conn, &links).await?;
+        record_changes_raw(conn, &changes, Origin::Import, self.s.now).await?;
+        Ok(())
     }
 
     /// What the import changed on a contact that existed, for sync: the synced fields whose value
@@ -317,21 +281,13 @@ impl Loader {
         let mut recorded: Vec<i64> = Vec::new();
         let mut add_tags: Vec<String> = Vec::new();
         for t in tags.iter().chain(&self.s.extra_tags) {
-            let tag_id = self.tag_id(t);
+            let tag_id = self.tag_ids[&normalize_tag(t)];
             if added.contains(&tag_id) && !recorded.contains(&tag_id) {
                 recorded.push(tag_id);
                 add_tags.push(t.trim().to_string());
             }
         }
         FieldChange { customer_id: id, set, add_tags }
-    }
-
-    /// The id of a tag given by [`Loader::ensure_tags`].
-    fn tag_id(&self, tag: &str) -> i64 {
-        match self.tag_by_spelling.get(tag) {
-            Some(&id) => id,
-            None => self.tag_ids[&normalize_tag(tag)],
-        }
     }
 
     /// Gives every tag in `tags` an id, creating the store's missing tags (first spelling kept).
@@ -342,13 +298,8 @@ impl Loader {
     ) -> Result<()> {
         let mut missing: Vec<(&str, String)> = Vec::new();
         for t in tags {
-            if self.tag_by_spelling.contains_key(t) {
-                continue;
-            }
             let norm = normalize_tag(t);
-            if let Some(&id) = self.tag_ids.get(&norm) {
-                self.tag_by_spelling.insert(t.clone(), id);
-            } else if !missing.iter().any(|(_, n)| *n == norm) {
+            if !self.tag_ids.contains_key(&norm) && !missing.iter().any(|(_, n)| *n == norm) {
                 missing.push((t.trim(), norm));
             }
         }
@@ -366,8 +317,8 @@ impl Loader {
     }
 
     /// The store's contacts with these normalised emails, with their tag ids.
-    async fn lookup(&self, conn: &mut SqliteConnection, emails: &[&str]) -> Result<FxHashMap<String, Stored>> {
-        let mut found = FxHashMap::default();
+    async fn lookup(&self, conn: &mut SqliteConnection, emails: &[&str]) -> Result<HashMap<String, Stored>> {
+        let mut found = HashMap::new();
         let columns: Vec<&str> = FIELDS.iter().map(|f| f.column()).collect();
         let sql = format!(
             "SELECT id, email_norm, {}, custom FROM customers
@@ -414,27 +365,26 @@ impl Loader {
         Ok(found)
     }
 
-    /// One multi-row INSERT of new contacts, with its values bound.
-    fn insert_statement(&self, rows: Vec<NewContact>) -> QueryBuilder<'static, Sqlite> {
+    async fn insert_contacts(&self, conn: &mut SqliteConnection, rows: Vec<NewContact>) -> Result<()> {
         let columns: Vec<&str> = FIELDS.iter().map(|f| f.column()).collect();
-        // The SQL and the values are sized once: each step of growing them by doubling made glibc
-        // merge its free lists (`malloc_consolidate`, 7.5% of this thread's profile on 1M rows).
-        let per_row = columns.len() + 6;
-        let mut sql = String::with_capacity(300 + rows.len() * (per_row * 3 + 4));
-        sql.push_str(&format!(
+        let head = format!(
             "INSERT INTO customers (id, store_pk, email, email_norm, {}, custom, updated_at) ",
             columns.join(", ")
-        ));
-        let mut values = SqliteArguments::default();
-        values.reserve(rows.len() * per_row, 0);
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::with_arguments(sql, values);
-        // Owned values are bound by move: sqlx copies borrowed text once more.
-        q.push_values(rows, |mut b, c| {
-            b.push_bind(c.id).push_bind(self.s.store_pk).push_bind(c.email).push_bind(c.email_norm);
-            bind_fields(&mut b, c.fields);
-            b.push_bind(self.s.now);
-        });
-        q
+        );
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<NewContact> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+            let full = chunk.len() == ROWS_PER_STATEMENT;
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(&head);
+            // Owned values are bound by move: sqlx copies borrowed text once more.
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(c.id).push_bind(self.s.store_pk).push_bind(c.email).push_bind(c.email_norm);
+                bind_fields(&mut b, c.fields);
+                b.push_bind(self.s.now);
+            });
+            q.build().persistent(full).execute(&mut *conn).await?;
+        }
+        Ok(())
     }
 
     async fn update_contacts(&self, conn: &mut SqliteConnection, rows: Vec<(i64, Fields)>) -> Result<()> {
@@ -501,7 +451,7 @@ async fn insert_links(conn: &mut SqliteConnection, links: &[(i64, i64)]) -> Resu
 }
 
 fn hash(email_norm: &str) -> u32 {
-    let mut h = FxHasher::default();
+    let mut h = DefaultHasher::new();
     email_norm.hash(&mut h);
     h.finish() as u32
 }
