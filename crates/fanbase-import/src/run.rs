@@ -98,8 +98,8 @@ pub async fn run(
     let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut *conn).await?;
     // Every reference the import writes is one it has just read or made inside its transaction
     // (its store, the tags it looked up or created, the contacts it inserted), so SQLite's
-    // foreign-key look-ups per written row are left out (on 1,000,000 rows: the tag links 3.0 -> 1.2 s,
-    // the updates 1.1 -> 0.5 s). Restored below as well.
+    // foreign-key look-ups per written row are left out (in one pair of runs on 1,000,000 rows: the
+    // tag links 3.0 -> 1.2 s, the updates 1.1 -> 0.5 s). Restored below as well.
     let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await?;
     sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
     if bulk {
