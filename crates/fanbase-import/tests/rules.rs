@@ -1,5 +1,6 @@
 //! The rules for contacts: existing contacts under each --on-existing mode, blank cells, suppression,
-//! --tag, duplicates across batches, idempotence, dry runs, cancel, progress and saved reports.
+//! --tag, duplicates across batches, idempotence, dry runs, cancel, progress and saved reports; the
+//! search entries of what an import creates or changes, and the connection it gives back.
 
 mod common;
 
